@@ -1,0 +1,72 @@
+"""Settings from the environment: DATABASE_URL, SECRET_KEY and WUYE_* variables."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    return int(raw) if raw else default
+
+
+def database_url(instance_path: str) -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        return f"sqlite:///{Path(instance_path) / 'wuye.db'}"
+    # psycopg 3 is the driver; accept the plain scheme that hosting platforms hand out
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in the instance folder."""
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write(key)
+    return key
+
+
+def from_environment(instance_path: str) -> dict:
+    secure = _bool("WUYE_SECURE_COOKIES", False)
+    return {
+        "SECRET_KEY": secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": secure,
+        "REMEMBER_COOKIE_SECURE": secure,
+        # a clerk keeps the desk open all day: the token lives as long as the login does
+        "WTF_CSRF_TIME_LIMIT": None,
+        "WTF_CSRF_HEADERS": ["X-CSRFToken"],
+        "BABEL_DEFAULT_LOCALE": "zh_CN",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+        "WUYE_LANGUAGES": ["zh_CN", "en"],
+        "WUYE_SESSION_HOURS": _int("WUYE_SESSION_HOURS", 24 * 7),
+        "WUYE_LOGIN_MAX_FAILURES": _int("WUYE_LOGIN_MAX_FAILURES", 5),
+        "WUYE_LOGIN_MAX_FAILURES_PER_ADDRESS": _int("WUYE_LOGIN_MAX_FAILURES_PER_ADDRESS", 30),
+        "WUYE_LOGIN_WINDOW_MINUTES": _int("WUYE_LOGIN_WINDOW_MINUTES", 15),
+        "WUYE_SQLITE_BUSY_MS": _int("WUYE_SQLITE_BUSY_MS", 10000),
+        "WUYE_PROXY_COUNT": _int("WUYE_PROXY_COUNT", 0),
+        "WUYE_PAGE_SIZE": _int("WUYE_PAGE_SIZE", 50),
+        # scrypt in production; the tests set a cheap method so each fixture user is not 100 ms
+        "WUYE_PASSWORD_METHOD": os.environ.get("WUYE_PASSWORD_METHOD", "scrypt"),
+        "WUYE_NOTIFIERS": os.environ.get("WUYE_NOTIFIERS", "log").split(","),
+    }

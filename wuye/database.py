@@ -1,0 +1,72 @@
+"""Database plumbing: SQLite pragmas, BEGIN IMMEDIATE for writes, one transaction per state change.
+
+SQLite in WAL mode lets readers run beside one writer. A transaction that reads and then writes
+must take the write lock when it begins (BEGIN IMMEDIATE), otherwise two of them deadlock on the
+upgrade and one fails at once instead of waiting for the busy timeout.
+"""
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+
+from flask import Flask, has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .extensions import db
+
+_write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("wuye_write_intent", default=False)
+_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
+
+
+def _wants_write() -> bool:
+    if _write_intent.get():
+        return True
+    return has_request_context() and request.method in _UNSAFE
+
+
+def configure_engine(app: Flask) -> None:
+    with app.app_context():
+        engine: Engine = db.engine
+    if engine.dialect.name != "sqlite":
+        return
+    busy_ms = int(app.config["WUYE_SQLITE_BUSY_MS"])
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_conn, _record):
+        # we issue BEGIN ourselves (below); the driver's implicit transactions would hide it
+        dbapi_conn.isolation_level = None
+        cur = dbapi_conn.cursor()
+        cur.execute(f"PRAGMA busy_timeout = {busy_ms}")
+        cur.execute("PRAGMA journal_mode = WAL")
+        cur.execute("PRAGMA foreign_keys = ON")
+        cur.execute("PRAGMA synchronous = NORMAL")
+        cur.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        immediate = _wants_write()
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        conn.info["immediate"] = immediate
+
+
+@contextlib.contextmanager
+def transaction() -> Iterator[None]:
+    """One unit of work: commit everything on success, nothing on error.
+
+    A read transaction already open (the login check, a permission lookup) is ended first, so the
+    write transaction starts fresh and, on SQLite, holds the write lock from its first statement.
+    """
+    session = db.session()
+    if session.in_transaction() and not session.connection().info.get("immediate", True):
+        session.commit()
+    token = _write_intent.set(True)
+    try:
+        yield
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        _write_intent.reset(token)

@@ -1,0 +1,122 @@
+"""Front-desk forms. Labels are lazy so they render in the reader's language."""
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (DateField, DateTimeLocalField, HiddenField, IntegerField, RadioField, SelectField,
+                     StringField, TextAreaField)
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from ..models import Source, Urgency
+from ..phone import normalize_phone
+
+WINDOWS = ["08:00-10:00", "10:00-12:00", "12:00-14:00", "14:00-16:00", "16:00-18:00", "18:00-20:00"]
+
+
+def window_times(value: str) -> tuple[time, time]:
+    start, end = value.split("-")
+    return time.fromisoformat(start), time.fromisoformat(end)
+
+
+def _int_or_zero(value) -> int:
+    try:
+        return int(value) if value not in (None, "") else 0
+    except (TypeError, ValueError):
+        return 0
+
+
+def source_choices():
+    return [(Source.PHONE.value, _l("Phone call")), (Source.WALK_IN.value, _l("In person")),
+            (Source.STAFF.value, _l("Reported by an employee"))]
+
+
+def urgency_choices():
+    return [(Urgency.NORMAL.value, _l("Normal")), (Urgency.EMERGENCY.value, _l("Emergency"))]
+
+
+class IntakeForm(FlaskForm):
+    source = RadioField(_l("Source"), choices=source_choices(), default=Source.PHONE.value,
+                        validators=[InputRequired(_l("Choose how the request came in."))])
+    reported_by = SelectField(_l("Reporting employee"), coerce=int, default=0, validate_choice=False)
+    unit_query = StringField(_l("Unit"), validators=[Optional(), Length(max=60)])
+    unit_id = HiddenField(validators=[DataRequired(_l("Choose the unit from the search results."))])
+    contact_name = StringField(_l("Contact name"),
+                               validators=[DataRequired(_l("Enter the contact's name.")), Length(max=50)])
+    contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(_l("Enter a phone number."))])
+    category = SelectField(_l("Category"), validators=[DataRequired(_l("Choose a category."))])
+    description = TextAreaField(_l("What needs repairing"),
+                                validators=[DataRequired(_l("Describe the problem.")), Length(max=2000)])
+    urgency = RadioField(_l("Urgency"), choices=urgency_choices(), default=Urgency.NORMAL.value,
+                         validators=[InputRequired(_l("Choose the urgency."))])
+    called_at = DateTimeLocalField(_l("Time of the call"), format="%Y-%m-%dT%H:%M",
+                                   validators=[Optional()])
+    appointment_date = DateField(_l("Appointment date"), validators=[Optional()])
+    appointment_window = SelectField(_l("Time window"), choices=[("", "—")] + [(w, w) for w in WINDOWS],
+                                     default="", validators=[Optional()])
+    technician = SelectField(_l("Dispatch to"), coerce=int, default=0, validate_choice=False)
+
+    def validate_unit_id(self, field):
+        try:
+            int(field.data)
+        except (TypeError, ValueError):
+            raise ValidationError(_l("Choose the unit from the search results.")) from None
+
+    def validate_contact_phone(self, field):
+        phone = normalize_phone(field.data)
+        if phone is None:
+            raise ValidationError(_l("Not a Chinese mobile (11 digits starting with 1) or landline "
+                                     "with area code (e.g. 0755-12345678)."))
+        field.data = phone
+
+    def validate_reported_by(self, field):
+        if self.source.data == Source.STAFF and not field.data:
+            raise ValidationError(_l("Choose the employee who reported it."))
+        if field.data and field.data not in {v for v, _label in field.choices}:
+            raise ValidationError(_l("Choose an employee from the list."))
+
+    def validate_technician(self, field):
+        if field.data and field.data not in {v for v, _label in field.choices}:
+            raise ValidationError(_l("Choose a technician from the list."))
+
+    def validate_appointment_date(self, field):
+        if self.urgency.data == Urgency.NORMAL and field.data is None:
+            raise ValidationError(_l("A normal repair needs the date agreed with the customer."))
+
+    def validate_appointment_window(self, field):
+        if self.urgency.data == Urgency.NORMAL and not field.data:
+            raise ValidationError(_l("Choose the time window agreed with the customer."))
+
+    def local_called_at(self) -> datetime | None:
+        return self.called_at.data
+
+
+class DispatchForm(FlaskForm):
+    technician = SelectField(_l("Technician"), coerce=int, validate_choice=False,
+                             validators=[DataRequired(_l("Choose a technician."))])
+
+
+class ReassignForm(FlaskForm):
+    technician = SelectField(_l("New technician"), coerce=int, validate_choice=False,
+                             validators=[DataRequired(_l("Choose a technician."))])
+    reason = StringField(_l("Reason"), validators=[DataRequired(_l("Give the reason.")), Length(max=500)])
+
+
+class CancelForm(FlaskForm):
+    reason = StringField(_l("Reason for cancelling"),
+                         validators=[DataRequired(_l("Give the reason.")), Length(max=500)])
+
+
+class BoardFilterForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search form changes nothing
+
+    q = StringField(_l("Search"), validators=[Optional(), Length(max=40)])
+    state = SelectField(_l("State"), validators=[Optional()], validate_choice=False)
+    urgency = SelectField(_l("Urgency"), validators=[Optional()], validate_choice=False)
+    technician = SelectField(_l("Technician"), coerce=_int_or_zero, default=0, validate_choice=False)
+    unit = IntegerField(validators=[Optional()])
+    day_from = DateField(_l("From"), validators=[Optional()])
+    day_to = DateField(_l("To"), validators=[Optional()])
+    before = IntegerField(validators=[Optional()])

@@ -1,0 +1,209 @@
+"""The front desk: intake, the board, the order page, dispatch, printing."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, abort, current_app, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from ..extensions import db
+from ..htmx import add_trigger, redirect_to, render
+from ..i18n import local_to_utc, zone
+from ..labels import STATES, URGENCIES, category_label
+from ..models import RepairOrder, Role, Unit, User
+from ..permissions import roles
+from ..services import DomainError
+from ..services import repairs as repair_service
+from ..services.audit import history
+from ..services.board import BoardFilter, find_units, recent_orders_for_unit, search
+from ..services.orgs import categories
+from ..web import actor, current_project
+from ..workflow.repair import DESK, REPAIR
+from .forms import BoardFilterForm, CancelForm, DispatchForm, IntakeForm, ReassignForm, window_times
+
+bp = Blueprint("desk", __name__, url_prefix="/desk")
+
+
+def _order_or_404(number: str) -> RepairOrder:
+    project = current_project()
+    order = db.session.scalar(
+        select(RepairOrder).where(RepairOrder.project_id == project.id, RepairOrder.number == number))
+    if order is None:
+        abort(404)
+    return order
+
+
+def _technician_choices(project, first_label: str | None):
+    loads = repair_service.technician_loads(project)
+    choices = [(0, first_label)] if first_label else [(0, "—")]
+    for load in loads:
+        choices.append((load.user.id, _("%(name)s · %(open)d open · %(today)d today",
+                                        name=load.user.name, open=load.open_jobs, today=load.today_appointments)))
+    return choices, loads
+
+
+def _intake_form(project) -> tuple[IntakeForm, list]:
+    form = IntakeForm()
+    form.category.choices = [("", "—")] + [(c.code, category_label(c.code)) for c in categories(project)]
+    staff = db.session.scalars(
+        select(User).where(User.project_id == project.id, User.active.is_(True), User.role != Role.ADMIN)
+        .order_by(User.name)).all()
+    form.reported_by.choices = [(0, "—")] + [(u.id, u.name) for u in staff]
+    form.technician.choices, loads = _technician_choices(project, _("Not now — dispatch later"))
+    return form, loads
+
+
+def _intake_from_form(form: IntakeForm, project) -> repair_service.Intake:
+    tz = project.timezone
+    called_at = None
+    if form.called_at.data:
+        called_at = form.called_at.data.replace(tzinfo=zone(tz))
+    start = end = None
+    if form.urgency.data == "normal":
+        t0, t1 = window_times(form.appointment_window.data)
+        start = local_to_utc(form.appointment_date.data, t0, tz)
+        end = local_to_utc(form.appointment_date.data, t1, tz)
+    return repair_service.Intake(
+        source=form.source.data, unit_id=int(form.unit_id.data), contact_name=form.contact_name.data,
+        contact_phone=form.contact_phone.data, category=form.category.data,
+        description=form.description.data, urgency=form.urgency.data, called_at=called_at,
+        appointment_start=start, appointment_end=end,
+        reported_by_id=form.reported_by.data or None, technician_id=form.technician.data or None)
+
+
+@bp.route("/repairs/new", methods=["GET", "POST"])
+@roles(DESK)
+def intake():
+    project = current_project()
+    form, loads = _intake_form(project)
+    unit = None
+    if form.unit_id.data and str(form.unit_id.data).isdigit():
+        unit = db.session.get(Unit, int(form.unit_id.data))
+        if unit is not None and unit.project_id != project.id:
+            unit = None
+    error = None
+    if form.validate_on_submit():
+        try:
+            order = repair_service.create_order(actor(), project, _intake_from_form(form, project))
+        except DomainError as e:
+            error = e.message
+        else:
+            return redirect_to(url_for("desk.order", number=order.number, created=1))
+    status = 422 if request.method == "POST" else 200
+    if request.method == "GET":
+        form.called_at.data = datetime.now(zone(project.timezone)).replace(second=0, microsecond=0, tzinfo=None)
+    return render("desk/intake.html", form=form, unit=unit, loads=loads, error=error, status=status,
+                  recent=recent_orders_for_unit(unit) if unit else [])
+
+
+@bp.route("/units/search")
+@roles(DESK)
+def unit_search():
+    project = current_project()
+    q = request.args.get("unit_query", "")[:60]
+    return render("desk/_unit_results.html", units=find_units(project, q), q=q)
+
+
+@bp.route("/units/<int:unit_id>/pick")
+@roles(DESK)
+def unit_pick(unit_id: int):
+    project = current_project()
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or unit.project_id != project.id:
+        abort(404)
+    return render("desk/_unit_picked.html", unit=unit, recent=recent_orders_for_unit(unit))
+
+
+def _board_filter(form: BoardFilterForm) -> BoardFilter:
+    return BoardFilter(
+        state=form.state.data or None, urgency=form.urgency.data or None,
+        technician_id=form.technician.data or None, unit_id=form.unit.data or None,
+        day_from=form.day_from.data, day_to=form.day_to.data, q=form.q.data, before=form.before.data)
+
+
+@bp.route("/repairs")
+@roles(DESK)
+def board():
+    project = current_project()
+    form = BoardFilterForm(request.args)
+    form.state.choices = [("", _("All states"))] + [(k, str(v)) for k, v in STATES.items()]
+    form.urgency.choices = [("", _("All"))] + [(k, str(v)) for k, v in URGENCIES.items()]
+    techs = db.session.scalars(select(User).where(User.project_id == project.id, User.role == Role.TECHNICIAN)
+                               .order_by(User.name)).all()
+    form.technician.choices = [(0, _("All technicians"))] + [(t.id, t.name) for t in techs]
+    if not form.validate():
+        return render("desk/board.html", block="results", form=form, orders=[], next_cursor=None,
+                      status=422, filter_args={})
+    orders, next_cursor = search(project, _board_filter(form), current_app.config["WUYE_PAGE_SIZE"])
+    filter_args = {k: v for k, v in request.args.items() if k != "before" and v}
+    block = "rows" if request.args.get("before") else "results"
+    return render("desk/board.html", block=block, form=form, orders=orders, next_cursor=next_cursor,
+                  filter_args=filter_args)
+
+
+def _order_page(order: RepairOrder, status: int = 200, error: str | None = None, block: str | None = None):
+    project = current_project()
+    me = actor()
+    allowed = REPAIR.available(order.state, me.role)
+    dispatch_form = DispatchForm(prefix="dispatch")
+    reassign_form = ReassignForm(prefix="reassign")
+    cancel_form = CancelForm(prefix="cancel")
+    choices, loads = _technician_choices(project, None)
+    dispatch_form.technician.choices = choices
+    reassign_form.technician.choices = choices
+    return render("desk/order.html", block=block, order=order, events=history("repair_order", order.id),
+                  allowed=allowed, dispatch_form=dispatch_form, reassign_form=reassign_form,
+                  cancel_form=cancel_form, loads=loads, error=error, status=status,
+                  created=request.args.get("created"))
+
+
+@bp.route("/repairs/<number>")
+@roles(DESK)
+def order(number: str):
+    return _order_page(_order_or_404(number))
+
+
+def _action(number: str, form_cls, prefix: str, apply):
+    order = _order_or_404(number)
+    form = form_cls(prefix=prefix)
+    if hasattr(form, "technician"):
+        form.technician.choices, _loads = _technician_choices(current_project(), None)
+    if not form.validate_on_submit():
+        message = "; ".join(str(m) for errs in form.errors.values() for m in errs)
+        return _order_page(order, status=422, error=message, block="actions")
+    try:
+        apply(order, form)
+    except DomainError as e:
+        db.session.rollback()
+        return _order_page(_order_or_404(number), status=e.status, error=e.message, block="actions")
+    response = redirect_to(url_for("desk.order", number=number))
+    return add_trigger(response, "order-changed", number)
+
+
+@bp.route("/repairs/<number>/dispatch", methods=["POST"])
+@roles(DESK)
+def dispatch(number: str):
+    return _action(number, DispatchForm, "dispatch",
+                   lambda o, f: repair_service.dispatch(actor(), o, f.technician.data))
+
+
+@bp.route("/repairs/<number>/reassign", methods=["POST"])
+@roles(DESK)
+def reassign(number: str):
+    return _action(number, ReassignForm, "reassign",
+                   lambda o, f: repair_service.reassign(actor(), o, f.technician.data, f.reason.data))
+
+
+@bp.route("/repairs/<number>/cancel", methods=["POST"])
+@roles(DESK)
+def cancel(number: str):
+    return _action(number, CancelForm, "cancel",
+                   lambda o, f: repair_service.cancel(actor(), o, f.reason.data))
+
+
+@bp.route("/repairs/<number>/print")
+@roles(DESK)
+def print_order(number: str):
+    size = "a4" if request.args.get("size") == "a4" else "a5"
+    return render("print/repair_order.html", order=_order_or_404(number), size=size)

@@ -1,0 +1,58 @@
+"""Every refusal in the user's language with its 4xx; never a bare 500 for bad input."""
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from .services import DomainError
+
+
+def _messages():
+    return {
+        400: _("The request could not be understood. Reload the page and try again."),
+        401: _("Please sign in."),
+        403: _("You do not have permission to do this."),
+        404: _("Not found, or not yours to see."),
+        405: _("This action is not available here."),
+        409: _("Someone changed this in the meantime. Reload to see the current state."),
+        413: _("The upload is too large."),
+        422: _("Some fields need correcting."),
+        429: _("Too many attempts. Wait a few minutes and try again."),
+        500: _("Something went wrong on our side. Nothing was saved; please try again."),
+    }
+
+
+def error_response(status: int, message: str | None = None):
+    message = message or _messages().get(status, _messages()[400])
+    if request.htmx:
+        return render_template("errors/_message.html", message=message, status=status), status
+    return render_template("errors/error.html", message=message, status=status), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def _csrf(e):
+        return error_response(400, _("This page has expired. Reload it and try again."))
+
+    @app.errorhandler(DomainError)
+    def _domain(e: DomainError):
+        from .extensions import db
+        db.session.rollback()
+        return error_response(e.status, e.message)
+
+    @app.errorhandler(HTTPException)
+    def _http(e: HTTPException):
+        if e.code is None or e.code < 400:
+            return e
+        return error_response(e.code, None)
+
+    @app.errorhandler(Exception)
+    def _unexpected(e: Exception):
+        from .extensions import db
+        db.session.rollback()
+        if app.testing:
+            raise e  # a test must see the real failure, not a polite page
+        app.logger.exception("unhandled error")
+        return error_response(500)

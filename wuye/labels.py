@@ -1,0 +1,80 @@
+"""Words for codes: states, urgencies, sources, roles, default categories — in the reader's language."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+STATES = {
+    "new": _l("Awaiting dispatch"),
+    "dispatched": _l("Dispatched"),
+    "cancelled": _l("Cancelled"),
+}
+
+URGENCIES = {"emergency": _l("Emergency"), "normal": _l("Normal")}
+
+SOURCES = {"phone": _l("Phone call"), "walk_in": _l("In person"), "staff": _l("Reported by an employee")}
+
+ROLES = {
+    "clerk": _l("Front desk"),
+    "technician": _l("Technician"),
+    "housing_officer": _l("Housing officer"),
+    "dept_head": _l("Department head"),
+    "cs_supervisor": _l("Customer service supervisor"),
+    "project_manager": _l("Project manager"),
+    "staff": _l("Employee"),
+    "admin": _l("Administrator"),
+}
+
+CATEGORIES = {
+    "plumbing_electric": _l("Water & electricity"),
+    "doors_windows": _l("Doors & windows"),
+    "drain": _l("Drain unblocking"),
+    "appliance": _l("Appliances"),
+    "walls_floors": _l("Walls & floors"),
+    "common_facility": _l("Common facilities"),
+    "other": _l("Other"),
+}
+
+ACTIONS = {
+    "create": _l("Order taken"),
+    "dispatch": _l("Dispatched"),
+    "reassign": _l("Reassigned"),
+    "cancel": _l("Cancelled"),
+}
+
+
+def label(table: dict, code: str | None, fallback: str | None = None) -> str:
+    if code in table:
+        return str(table[code])
+    return fallback or code or ""
+
+
+def category_label(code: str | None) -> str:
+    """A default category in the reader's language; a project's own category by its name."""
+    if code in CATEGORIES:
+        return str(CATEGORIES[code])
+    from flask import g
+    from flask_login import current_user
+    from sqlalchemy import select
+
+    from .extensions import db
+    from .models import RepairCategory
+    names = g.get("_category_names")
+    if names is None:
+        names = {}
+        if current_user.is_authenticated and current_user.project_id:
+            names = dict(db.session.execute(
+                select(RepairCategory.code, RepairCategory.name)
+                .where(RepairCategory.project_id == current_user.project_id)).all())
+        g._category_names = names
+    return names.get(code, code or "")
+
+
+def register(app) -> None:
+    app.jinja_env.globals.update(
+        state_label=lambda c: label(STATES, c),
+        urgency_label=lambda c: label(URGENCIES, c),
+        source_label=lambda c: label(SOURCES, c),
+        role_label=lambda c: label(ROLES, c),
+        action_label=lambda c: label(ACTIONS, c),
+        category_label=category_label,
+    )

@@ -1,0 +1,11 @@
+"""All models, imported here so Alembic and `db.create_all()` see every table."""
+from .audit import AuditEvent
+from .notification import Notification
+from .org import (Building, Department, LoginAttempt, LoginSession, Project, RepairCategory, Role,
+                  Unit, User)
+from .repair import RepairCounter, RepairOrder, Source, Urgency
+
+__all__ = [
+    "AuditEvent", "Building", "Department", "LoginAttempt", "LoginSession", "Notification", "Project",
+    "RepairCategory", "RepairCounter", "RepairOrder", "Role", "Source", "Unit", "Urgency", "User",
+]

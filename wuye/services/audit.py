@@ -1,0 +1,41 @@
+"""Writing audit events; the caller's transaction commits them with the change."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from ..clock import now
+from ..extensions import db
+from ..models import AuditEvent
+from . import Actor
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def record(actor: Actor, action: str, subject_type: str, subject_id: int, project_id: int | None,
+           at: datetime | None = None, **changes: Any) -> AuditEvent:
+    event = AuditEvent(
+        at=at or now(),
+        actor_id=actor.user.id if actor.user else None,
+        actor_label=actor.label,
+        address=actor.address,
+        project_id=project_id,
+        action=action,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        changes={k: _plain(v) for k, v in changes.items()},
+    )
+    db.session.add(event)
+    return event
+
+
+def history(subject_type: str, subject_id: int) -> list[AuditEvent]:
+    return list(db.session.scalars(
+        db.select(AuditEvent)
+        .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
+        .order_by(AuditEvent.id)
+    ))

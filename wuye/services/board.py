@@ -1,0 +1,82 @@
+"""The desk board's query: filters that each hit an index, keyset pagination on the order id."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from ..extensions import db
+from ..i18n import day_bounds_utc
+from ..models import Project, RepairOrder, Unit
+
+
+@dataclass
+class BoardFilter:
+    state: str | None = None
+    urgency: str | None = None
+    technician_id: int | None = None
+    unit_id: int | None = None
+    day_from: date | None = None
+    day_to: date | None = None
+    q: str | None = None
+    before: int | None = None  # keyset cursor: show orders with a smaller id
+
+
+def search(project: Project, f: BoardFilter, limit: int) -> tuple[list[RepairOrder], int | None]:
+    """One page of orders, newest first, and the cursor of the next page (None at the end)."""
+    stmt = select(RepairOrder).where(RepairOrder.project_id == project.id)
+    if f.state:
+        stmt = stmt.where(RepairOrder.state == f.state)
+    if f.urgency:
+        stmt = stmt.where(RepairOrder.urgency == f.urgency)
+    if f.technician_id:
+        stmt = stmt.where(RepairOrder.technician_id == f.technician_id)
+    if f.unit_id:
+        stmt = stmt.where(RepairOrder.unit_id == f.unit_id)
+    if f.day_from:
+        stmt = stmt.where(RepairOrder.created_at >= day_bounds_utc(f.day_from, project.timezone)[0])
+    if f.day_to:
+        stmt = stmt.where(RepairOrder.created_at < day_bounds_utc(f.day_to, project.timezone)[1])
+    q = (f.q or "").strip().replace(" ", "")
+    if q:
+        if q.upper().startswith("BX-"):
+            stmt = stmt.where(RepairOrder.number.startswith(q.upper(), autoescape=True))
+        else:
+            units = select(Unit.id).where(Unit.project_id == project.id, _unit_matches(q))
+            stmt = stmt.where(or_(RepairOrder.contact_phone.startswith(q, autoescape=True),
+                                  RepairOrder.unit_id.in_(units)))
+    if f.before:
+        stmt = stmt.where(RepairOrder.id < f.before)
+    stmt = stmt.order_by(RepairOrder.id.desc()).limit(limit + 1).options(
+        joinedload(RepairOrder.unit), joinedload(RepairOrder.technician))
+    rows = list(db.session.scalars(stmt).unique())
+    more = len(rows) > limit
+    rows = rows[:limit]
+    return rows, (rows[-1].id if more and rows else None)
+
+
+def find_units(project: Project, text: str, limit: int = 8) -> list[Unit]:
+    """Units whose label starts with what was typed (spaces ignored), or whose owner's phone does."""
+    key = text.strip().replace(" ", "")
+    if not key:
+        return []
+    return list(db.session.scalars(
+        select(Unit).where(Unit.project_id == project.id, _unit_matches(key))
+        .order_by(Unit.search_key).limit(limit)
+    ))
+
+
+def _unit_matches(key: str):
+    return or_(Unit.search_key.startswith(key, autoescape=True),
+               Unit.room.startswith(key, autoescape=True),
+               Unit.short_key.startswith(key, autoescape=True),
+               Unit.owner_phone.startswith(key, autoescape=True))
+
+
+def recent_orders_for_unit(unit: Unit, limit: int = 5) -> list[RepairOrder]:
+    return list(db.session.scalars(
+        select(RepairOrder).where(RepairOrder.project_id == unit.project_id, RepairOrder.unit_id == unit.id)
+        .order_by(RepairOrder.id.desc()).limit(limit)
+    ))

@@ -1,0 +1,213 @@
+"""The front desk's part of the repair procedure (A1): intake, dispatch, reassign, cancel."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import and_, func, select
+
+from ..clock import now as clock_now
+from ..database import transaction
+from ..extensions import db
+from ..i18n import day_bounds_utc, local_day
+from ..models import Project, RepairOrder, Role, Source, Unit, Urgency, User
+from ..workflow.repair import INTAKE_ROLES, OPEN_STATES, REPAIR, RepairState
+from . import Actor, DomainError, NotAllowed
+from .audit import record
+from .notifications import notify
+from .numbering import repair_number
+
+SUBJECT = "repair_order"
+
+
+@dataclass
+class Intake:
+    source: str
+    unit_id: int
+    contact_name: str
+    contact_phone: str
+    category: str
+    description: str
+    urgency: str
+    called_at: datetime | None = None
+    appointment_start: datetime | None = None
+    appointment_end: datetime | None = None
+    reported_by_id: int | None = None
+    technician_id: int | None = None
+
+
+def _technician(project: Project, user_id: int) -> User:
+    tech = db.session.get(User, user_id)
+    if tech is None or tech.project_id != project.id or tech.role != Role.TECHNICIAN or not tech.active:
+        raise DomainError(_("Choose an active technician of this project."))
+    return tech
+
+
+def _check_transition(order: RepairOrder, name: str, actor: Actor) -> None:
+    if actor.role not in REPAIR.transitions[name].roles:
+        raise NotAllowed(_("Your role may not do this."))
+    if not REPAIR.allows(name, order.state, actor.role):
+        raise DomainError(_("This order can no longer be changed this way; reload to see its state."))
+
+
+def _lock(order: RepairOrder) -> RepairOrder:
+    """Re-read the order under a row lock (FOR UPDATE on PostgreSQL; SQLite holds the write lock)."""
+    return db.session.execute(
+        select(RepairOrder).where(RepairOrder.id == order.id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def _dispatch_link(order: RepairOrder) -> str:
+    return f"/tech/jobs/{order.number}"
+
+
+def _do_dispatch(actor: Actor, order: RepairOrder, tech: User, at: datetime) -> None:
+    order.state = REPAIR.target("dispatch")
+    order.technician_id = tech.id
+    order.dispatched_at = at
+    order.dispatched_by_id = actor.user.id if actor.user else None
+    record(actor, "dispatch", SUBJECT, order.id, order.project_id, at=at, technician=tech.name,
+           technician_id=tech.id)
+    notify(tech, "repair_dispatched", link=_dispatch_link(order), number=order.number,
+           unit=order.unit.label, category=order.category, urgency=order.urgency)
+
+
+def create_order(actor: Actor, project: Project, intake: Intake, *, now: datetime | None = None) -> RepairOrder:
+    """Fill the 报修单; with a technician chosen, dispatch it in the same transaction."""
+    if actor.role not in INTAKE_ROLES:
+        raise NotAllowed(_("Your role may not take repair requests."))
+    at = now or clock_now()
+    with transaction():
+        unit = db.session.get(Unit, intake.unit_id)
+        if unit is None or unit.project_id != project.id:
+            raise DomainError(_("Choose a unit of this project."))
+        if intake.source == Source.STAFF:
+            reporter = db.session.get(User, intake.reported_by_id or 0)
+            if reporter is None or reporter.project_id != project.id:
+                raise DomainError(_("Choose the employee who reported it."))
+        called_at = intake.called_at or at
+        if called_at > at + timedelta(minutes=1):
+            raise DomainError(_("The time of the call cannot be in the future."))
+        if intake.urgency == Urgency.NORMAL:
+            if intake.appointment_start is None or intake.appointment_end is None:
+                raise DomainError(_("A normal repair needs the appointment agreed with the customer."))
+            if intake.appointment_end <= intake.appointment_start:
+                raise DomainError(_("The appointment must end after it starts."))
+            if intake.appointment_end <= at:
+                raise DomainError(_("The appointment is already over; agree a later time."))
+        tech = _technician(project, intake.technician_id) if intake.technician_id else None
+        order = RepairOrder(
+            project_id=project.id,
+            number=repair_number(project.id, local_day(at, project.timezone)),
+            source=intake.source,
+            reported_by_id=intake.reported_by_id if intake.source == Source.STAFF else None,
+            unit=unit,
+            unit_id=unit.id,
+            contact_name=intake.contact_name.strip(),
+            contact_phone=intake.contact_phone,
+            category=intake.category,
+            description=intake.description.strip(),
+            urgency=intake.urgency,
+            called_at=called_at,
+            appointment_start=intake.appointment_start if intake.urgency == Urgency.NORMAL else None,
+            appointment_end=intake.appointment_end if intake.urgency == Urgency.NORMAL else None,
+            state=RepairState.NEW,
+            created_by_id=actor.user.id,
+            created_at=at,
+            updated_at=at,
+        )
+        db.session.add(order)
+        db.session.flush()
+        record(actor, "create", SUBJECT, order.id, project.id, at=at, number=order.number, unit=unit.label,
+               urgency=order.urgency, category=order.category, source=order.source)
+        if tech is not None:
+            _do_dispatch(actor, order, tech, at)
+    return order
+
+
+def dispatch(actor: Actor, order: RepairOrder, technician_id: int, *, now: datetime | None = None) -> RepairOrder:
+    with transaction():
+        order = _lock(order)
+        _check_transition(order, "dispatch", actor)
+        tech = _technician(order_project(order), technician_id)
+        _do_dispatch(actor, order, tech, now or clock_now())
+    return order
+
+
+def reassign(actor: Actor, order: RepairOrder, technician_id: int, reason: str, *,
+             now: datetime | None = None) -> RepairOrder:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason for reassigning."))
+    with transaction():
+        order = _lock(order)
+        _check_transition(order, "reassign", actor)
+        tech = _technician(order_project(order), technician_id)
+        if tech.id == order.technician_id:
+            raise DomainError(_("The job is already with this technician."))
+        previous = order.technician
+        at = now or clock_now()
+        order.technician_id = tech.id
+        order.dispatched_at = at
+        order.dispatched_by_id = actor.user.id if actor.user else None
+        record(actor, "reassign", SUBJECT, order.id, order.project_id, at=at, reason=reason,
+               technician=tech.name, technician_id=tech.id,
+               previous=previous.name if previous else None)
+        if previous is not None:
+            notify(previous, "repair_reassigned_away", link="/tech/", number=order.number, reason=reason)
+        notify(tech, "repair_dispatched", link=_dispatch_link(order), number=order.number,
+               unit=order.unit.label, category=order.category, urgency=order.urgency)
+    return order
+
+
+def cancel(actor: Actor, order: RepairOrder, reason: str, *, now: datetime | None = None) -> RepairOrder:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason for cancelling."))
+    with transaction():
+        order = _lock(order)
+        _check_transition(order, "cancel", actor)
+        order.state = REPAIR.target("cancel")
+        order.cancel_reason = reason
+        order.updated_at = now or clock_now()
+        record(actor, "cancel", SUBJECT, order.id, order.project_id, at=order.updated_at, reason=reason)
+        if order.technician is not None:
+            notify(order.technician, "repair_cancelled", link="/tech/", number=order.number, reason=reason)
+    return order
+
+
+def order_project(order: RepairOrder) -> Project:
+    return db.session.get(Project, order.project_id)
+
+
+@dataclass
+class TechnicianLoad:
+    user: User
+    open_jobs: int
+    today_appointments: int
+
+
+def technician_loads(project: Project, *, now: datetime | None = None) -> list[TechnicianLoad]:
+    """Each active technician with their open jobs and today's appointments, for dispatching."""
+    start, end = day_bounds_utc(local_day(now or clock_now(), project.timezone), project.timezone)
+    open_jobs = (
+        select(RepairOrder.technician_id, func.count().label("n"))
+        .where(RepairOrder.project_id == project.id, RepairOrder.state.in_(OPEN_STATES))
+        .group_by(RepairOrder.technician_id).subquery()
+    )
+    today = (
+        select(RepairOrder.technician_id, func.count().label("n"))
+        .where(RepairOrder.project_id == project.id, RepairOrder.state.in_(OPEN_STATES),
+               RepairOrder.appointment_start >= start, RepairOrder.appointment_start < end)
+        .group_by(RepairOrder.technician_id).subquery()
+    )
+    rows = db.session.execute(
+        select(User, func.coalesce(open_jobs.c.n, 0), func.coalesce(today.c.n, 0))
+        .outerjoin(open_jobs, open_jobs.c.technician_id == User.id)
+        .outerjoin(today, today.c.technician_id == User.id)
+        .where(and_(User.project_id == project.id, User.role == Role.TECHNICIAN, User.active.is_(True)))
+        .order_by(User.name)
+    ).all()
+    return [TechnicianLoad(u, o, t) for u, o, t in rows]

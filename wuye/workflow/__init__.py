@@ -1,0 +1,28 @@
+"""State machines as data: the states of each subject and who may move it where."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str]
+
+
+class StateMachine:
+    def __init__(self, transitions: list[Transition]):
+        self.transitions = {t.name: t for t in transitions}
+
+    def allows(self, name: str, state: str, role: str) -> bool:
+        t = self.transitions[name]
+        return state in t.sources and role in t.roles
+
+    def available(self, state: str, role: str) -> list[str]:
+        """Transition names this role may take from this state, in declaration order."""
+        return [n for n, t in self.transitions.items() if state in t.sources and role in t.roles]
+
+    def target(self, name: str) -> str:
+        return self.transitions[name].target
