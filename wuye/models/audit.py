@@ -20,7 +20,7 @@ class AuditEvent(db.Model):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     actor_label: Mapped[str] = mapped_column(String(60))  # kept even if the user is renamed
     address: Mapped[str] = mapped_column(String(64))  # client address, "cli" or "system"
     project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))

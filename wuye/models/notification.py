@@ -15,7 +15,7 @@ class Notification(db.Model):
     __tablename__ = "notification"
     __table_args__ = (Index("ix_notification_user_unread", "user_id", "read_at", "id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     kind: Mapped[str] = mapped_column(String(40))  # message key, rendered in the reader's language
     params: Mapped[dict] = mapped_column(JSON, default=dict)
     link: Mapped[str] = mapped_column(String(200), default="")

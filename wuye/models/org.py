@@ -85,7 +85,7 @@ class Department(db.Model):
 
 
 class User(UserMixin, db.Model):
-    __tablename__ = "user"
+    __tablename__ = "app_user"
     __table_args__ = (Index("ix_user_project_role", "project_id", "role", "active"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(50), unique=True)
@@ -94,7 +94,7 @@ class User(UserMixin, db.Model):
     role: Mapped[str] = mapped_column(String(20))
     project_id: Mapped[int | None] = mapped_column(ForeignKey("project.id"))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
-    superior_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    superior_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     phone: Mapped[str] = mapped_column(String(20), default="")
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -127,7 +127,7 @@ class LoginSession(db.Model):
     __tablename__ = "login_session"
     id: Mapped[int] = mapped_column(primary_key=True)
     digest: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     address: Mapped[str] = mapped_column(String(64), default="")

@@ -51,7 +51,7 @@ class RepairOrder(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
     number: Mapped[str] = mapped_column(String(20))  # unique within its project
     source: Mapped[str] = mapped_column(String(10))
-    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reported_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     contact_name: Mapped[str] = mapped_column(String(50))
     contact_phone: Mapped[str] = mapped_column(String(20))
@@ -62,11 +62,11 @@ class RepairOrder(db.Model):
     appointment_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
     appointment_end: Mapped[datetime | None] = mapped_column(UTCDateTime)
     state: Mapped[str] = mapped_column(String(20))
-    technician_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    dispatched_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    dispatched_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
-    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
 

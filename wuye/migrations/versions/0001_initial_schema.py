@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 13:27:37.341651
+Create Date: 2026-11-27 13:28:30.036476
 
 """
 from alembic import op
@@ -75,6 +75,28 @@ def upgrade():
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_repair_counter_project_id_project')),
     sa.PrimaryKeyConstraint('project_id', 'day', name=op.f('pk_repair_counter'))
     )
+    op.create_table('app_user',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('username', sa.String(length=50), nullable=False),
+    sa.Column('name', sa.String(length=50), nullable=False),
+    sa.Column('password_hash', sa.String(length=255), nullable=False),
+    sa.Column('role', sa.String(length=20), nullable=False),
+    sa.Column('project_id', sa.Integer(), nullable=True),
+    sa.Column('department_id', sa.Integer(), nullable=True),
+    sa.Column('superior_id', sa.Integer(), nullable=True),
+    sa.Column('phone', sa.String(length=20), nullable=False),
+    sa.Column('locale', sa.String(length=10), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['department_id'], ['department.id'], name=op.f('fk_app_user_department_id_department')),
+    sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_app_user_project_id_project')),
+    sa.ForeignKeyConstraint(['superior_id'], ['app_user.id'], name=op.f('fk_app_user_superior_id_app_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_app_user')),
+    sa.UniqueConstraint('username', name=op.f('uq_app_user_username'))
+    )
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.create_index('ix_user_project_role', ['project_id', 'role', 'active'], unique=False)
+
     op.create_table('unit',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
@@ -96,28 +118,6 @@ def upgrade():
         batch_op.create_index('ix_unit_project_search', ['project_id', 'search_key'], unique=False)
         batch_op.create_index('ix_unit_project_short', ['project_id', 'short_key'], unique=False)
 
-    op.create_table('user',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('username', sa.String(length=50), nullable=False),
-    sa.Column('name', sa.String(length=50), nullable=False),
-    sa.Column('password_hash', sa.String(length=255), nullable=False),
-    sa.Column('role', sa.String(length=20), nullable=False),
-    sa.Column('project_id', sa.Integer(), nullable=True),
-    sa.Column('department_id', sa.Integer(), nullable=True),
-    sa.Column('superior_id', sa.Integer(), nullable=True),
-    sa.Column('phone', sa.String(length=20), nullable=False),
-    sa.Column('locale', sa.String(length=10), nullable=True),
-    sa.Column('active', sa.Boolean(), nullable=False),
-    sa.Column('created_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['department_id'], ['department.id'], name=op.f('fk_user_department_id_department')),
-    sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_user_project_id_project')),
-    sa.ForeignKeyConstraint(['superior_id'], ['user.id'], name=op.f('fk_user_superior_id_user')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_user')),
-    sa.UniqueConstraint('username', name=op.f('uq_user_username'))
-    )
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.create_index('ix_user_project_role', ['project_id', 'role', 'active'], unique=False)
-
     op.create_table('audit_event',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('at', sa.DateTime(), nullable=False),
@@ -129,7 +129,7 @@ def upgrade():
     sa.Column('subject_type', sa.String(length=30), nullable=False),
     sa.Column('subject_id', sa.Integer(), nullable=False),
     sa.Column('changes', sa.JSON(), nullable=False),
-    sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_audit_event_actor_id_user')),
+    sa.ForeignKeyConstraint(['actor_id'], ['app_user.id'], name=op.f('fk_audit_event_actor_id_app_user')),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_audit_event_project_id_project')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_event'))
     )
@@ -144,7 +144,7 @@ def upgrade():
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('expires_at', sa.DateTime(), nullable=False),
     sa.Column('address', sa.String(length=64), nullable=False),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_login_session_user_id_user'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_login_session_user_id_app_user'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_login_session')),
     sa.UniqueConstraint('digest', name=op.f('uq_login_session_digest'))
     )
@@ -159,7 +159,7 @@ def upgrade():
     sa.Column('link', sa.String(length=200), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('read_at', sa.DateTime(), nullable=True),
-    sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_notification_user_id_user')),
+    sa.ForeignKeyConstraint(['user_id'], ['app_user.id'], name=op.f('fk_notification_user_id_app_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_notification'))
     )
     with op.batch_alter_table('notification', schema=None) as batch_op:
@@ -188,11 +188,11 @@ def upgrade():
     sa.Column('created_by_id', sa.Integer(), nullable=False),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['created_by_id'], ['user.id'], name=op.f('fk_repair_order_created_by_id_user')),
-    sa.ForeignKeyConstraint(['dispatched_by_id'], ['user.id'], name=op.f('fk_repair_order_dispatched_by_id_user')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['app_user.id'], name=op.f('fk_repair_order_created_by_id_app_user')),
+    sa.ForeignKeyConstraint(['dispatched_by_id'], ['app_user.id'], name=op.f('fk_repair_order_dispatched_by_id_app_user')),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_repair_order_project_id_project')),
-    sa.ForeignKeyConstraint(['reported_by_id'], ['user.id'], name=op.f('fk_repair_order_reported_by_id_user')),
-    sa.ForeignKeyConstraint(['technician_id'], ['user.id'], name=op.f('fk_repair_order_technician_id_user')),
+    sa.ForeignKeyConstraint(['reported_by_id'], ['app_user.id'], name=op.f('fk_repair_order_reported_by_id_app_user')),
+    sa.ForeignKeyConstraint(['technician_id'], ['app_user.id'], name=op.f('fk_repair_order_technician_id_app_user')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_repair_order_unit_id_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_repair_order')),
     sa.UniqueConstraint('project_id', 'number', name=op.f('uq_repair_order_project_id_number'))
@@ -236,10 +236,6 @@ def downgrade():
         batch_op.drop_index('ix_audit_event_project_at')
 
     op.drop_table('audit_event')
-    with op.batch_alter_table('user', schema=None) as batch_op:
-        batch_op.drop_index('ix_user_project_role')
-
-    op.drop_table('user')
     with op.batch_alter_table('unit', schema=None) as batch_op:
         batch_op.drop_index('ix_unit_project_short')
         batch_op.drop_index('ix_unit_project_search')
@@ -247,6 +243,10 @@ def downgrade():
         batch_op.drop_index('ix_unit_project_owner_phone')
 
     op.drop_table('unit')
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.drop_index('ix_user_project_role')
+
+    op.drop_table('app_user')
     op.drop_table('repair_counter')
     op.drop_table('repair_category')
     op.drop_table('department')
