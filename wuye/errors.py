@@ -34,6 +34,7 @@ def error_response(status: int, message: str | None = None):
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(e):
+        app.logger.warning("CSRF refused: %s", e.description)
         return error_response(400, _("This page has expired. Reload it and try again."))
 
     @app.errorhandler(DomainError)

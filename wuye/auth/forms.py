@@ -3,6 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length
 
+from ..formkit import options
+
 
 class LoginForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(_l("Enter your username.")), Length(max=50)])
@@ -10,4 +12,4 @@ class LoginForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    lang = SelectField(_l("Language"), choices=[("zh_CN", "中文"), ("en", "English")])
+    lang = SelectField(_l("Language"), choices=options([("zh_CN", "中文"), ("en", "English")]))

@@ -10,6 +10,7 @@ from wtforms import (DateField, DateTimeLocalField, HiddenField, IntegerField, R
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..models import Source, Urgency
+from ..formkit import options, values
 from ..phone import normalize_phone
 
 WINDOWS = ["08:00-10:00", "10:00-12:00", "12:00-14:00", "14:00-16:00", "16:00-18:00", "18:00-20:00"]
@@ -28,12 +29,12 @@ def _int_or_zero(value) -> int:
 
 
 def source_choices():
-    return [(Source.PHONE.value, _l("Phone call")), (Source.WALK_IN.value, _l("In person")),
-            (Source.STAFF.value, _l("Reported by an employee"))]
+    return options([(Source.PHONE.value, _l("Phone call")), (Source.WALK_IN.value, _l("In person")),
+                    (Source.STAFF.value, _l("Reported by an employee"))])
 
 
 def urgency_choices():
-    return [(Urgency.NORMAL.value, _l("Normal")), (Urgency.EMERGENCY.value, _l("Emergency"))]
+    return options([(Urgency.NORMAL.value, _l("Normal")), (Urgency.EMERGENCY.value, _l("Emergency"))])
 
 
 class IntakeForm(FlaskForm):
@@ -53,7 +54,7 @@ class IntakeForm(FlaskForm):
     called_at = DateTimeLocalField(_l("Time of the call"), format="%Y-%m-%dT%H:%M",
                                    validators=[Optional()])
     appointment_date = DateField(_l("Appointment date"), validators=[Optional()])
-    appointment_window = SelectField(_l("Time window"), choices=[("", "—")] + [(w, w) for w in WINDOWS],
+    appointment_window = SelectField(_l("Time window"), choices=options([("", "—")] + [(w, w) for w in WINDOWS]),
                                      default="", validators=[Optional()])
     technician = SelectField(_l("Dispatch to"), coerce=int, default=0, validate_choice=False)
 
@@ -73,20 +74,25 @@ class IntakeForm(FlaskForm):
     def validate_reported_by(self, field):
         if self.source.data == Source.STAFF and not field.data:
             raise ValidationError(_l("Choose the employee who reported it."))
-        if field.data and field.data not in {v for v, _label in field.choices}:
+        if field.data and field.data not in values(field):
             raise ValidationError(_l("Choose an employee from the list."))
 
     def validate_technician(self, field):
-        if field.data and field.data not in {v for v, _label in field.choices}:
+        if field.data and field.data not in values(field):
             raise ValidationError(_l("Choose a technician from the list."))
 
-    def validate_appointment_date(self, field):
-        if self.urgency.data == Urgency.NORMAL and field.data is None:
-            raise ValidationError(_l("A normal repair needs the date agreed with the customer."))
-
-    def validate_appointment_window(self, field):
-        if self.urgency.data == Urgency.NORMAL and not field.data:
-            raise ValidationError(_l("Choose the time window agreed with the customer."))
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        # Optional() ends a field's own chain when it is empty, so the rule that a normal job
+        # needs its appointment is checked here, across fields
+        if self.urgency.data == Urgency.NORMAL:
+            if self.appointment_date.data is None and not self.appointment_date.errors:
+                self.appointment_date.errors = [_l("A normal repair needs the date agreed with the customer.")]
+                ok = False
+            if not self.appointment_window.data and not self.appointment_window.errors:
+                self.appointment_window.errors = [_l("Choose the time window agreed with the customer.")]
+                ok = False
+        return ok
 
     def local_called_at(self) -> datetime | None:
         return self.called_at.data

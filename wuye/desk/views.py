@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
+from ..formkit import options
 from ..htmx import add_trigger, redirect_to, render
 from ..i18n import local_to_utc, zone
 from ..labels import STATES, URGENCIES, category_label
@@ -40,16 +41,16 @@ def _technician_choices(project, first_label: str | None):
     for load in loads:
         choices.append((load.user.id, _("%(name)s · %(open)d open · %(today)d today",
                                         name=load.user.name, open=load.open_jobs, today=load.today_appointments)))
-    return choices, loads
+    return options(choices), loads
 
 
 def _intake_form(project) -> tuple[IntakeForm, list]:
     form = IntakeForm()
-    form.category.choices = [("", "—")] + [(c.code, category_label(c.code)) for c in categories(project)]
+    form.category.choices = options([("", "—")] + [(c.code, category_label(c.code)) for c in categories(project)])
     staff = db.session.scalars(
         select(User).where(User.project_id == project.id, User.active.is_(True), User.role != Role.ADMIN)
         .order_by(User.name)).all()
-    form.reported_by.choices = [(0, "—")] + [(u.id, u.name) for u in staff]
+    form.reported_by.choices = options([(0, "—")] + [(u.id, u.name) for u in staff])
     form.technician.choices, loads = _technician_choices(project, _("Not now — dispatch later"))
     return form, loads
 
@@ -127,11 +128,11 @@ def _board_filter(form: BoardFilterForm) -> BoardFilter:
 def board():
     project = current_project()
     form = BoardFilterForm(request.args)
-    form.state.choices = [("", _("All states"))] + [(k, str(v)) for k, v in STATES.items()]
-    form.urgency.choices = [("", _("All"))] + [(k, str(v)) for k, v in URGENCIES.items()]
+    form.state.choices = options([("", _("All states"))] + [(k, str(v)) for k, v in STATES.items()])
+    form.urgency.choices = options([("", _("All"))] + [(k, str(v)) for k, v in URGENCIES.items()])
     techs = db.session.scalars(select(User).where(User.project_id == project.id, User.role == Role.TECHNICIAN)
                                .order_by(User.name)).all()
-    form.technician.choices = [(0, _("All technicians"))] + [(t.id, t.name) for t in techs]
+    form.technician.choices = options([(0, _("All technicians"))] + [(t.id, t.name) for t in techs])
     if not form.validate():
         return render("desk/board.html", block="results", form=form, orders=[], next_cursor=None,
                       status=422, filter_args={})

@@ -1,0 +1,83 @@
+"""Sign-in, sign-out and disabling end sessions for real; guessing is slowed down."""
+from __future__ import annotations
+
+from tests.fixtures.data import PASSWORD
+from tests.fixtures.web import Browser
+
+
+def _cookie(b: Browser) -> str:
+    return b.client.get_cookie("session").value
+
+
+def test_each_role_lands_on_its_own_home_page(org, as_role):
+    homes = {"clerk": "/desk/repairs", "cs_supervisor": "/desk/repairs", "project_manager": "/desk/repairs",
+             "technician": "/tech/", "admin": "/admin/users", "housing_officer": "/me", "dept_head": "/me",
+             "staff": "/me"}
+    for username, home in homes.items():
+        b = Browser(as_role(username).client.application.test_client())
+        b.get("/login")
+        r = b.post("/login", {"username": username, "password": PASSWORD})
+        assert r.status_code == 303 and r.headers["Location"] == home, username
+
+
+def test_a_wrong_password_is_refused_with_a_message(org, anon):
+    anon.get("/login")
+    r = anon.post("/login", {"username": "clerk", "password": "wrong"})
+    assert r.status_code == 401
+    assert "用户名或密码错误" in r.get_data(as_text=True) or "Wrong username or password" in r.get_data(as_text=True)
+
+
+def test_logout_ends_the_session_even_for_a_copied_cookie(org, app, as_role):
+    b = as_role("clerk")
+    stolen = _cookie(b)
+    assert b.post("/logout").status_code == 303
+    thief = Browser(app.test_client())
+    thief.client.set_cookie("session", stolen)
+    r = thief.get("/desk/repairs")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+
+
+def test_disabling_a_user_ends_their_open_sessions(org, app, as_role):
+    clerk = as_role("clerk")
+    assert clerk.get("/desk/repairs").status_code == 200
+    admin = as_role("admin")
+    assert admin.post(f"/admin/users/{org.users['clerk'].id}/disable").status_code == 303
+    r = clerk.get("/desk/repairs")
+    assert r.status_code == 302 and "/login" in r.headers["Location"]
+    again = Browser(app.test_client())
+    again.get("/login")
+    assert again.post("/login", {"username": "clerk", "password": PASSWORD}).status_code == 401
+
+
+def test_login_attempts_are_rate_limited(org, anon):
+    anon.get("/login")
+    for _ in range(5):
+        assert anon.post("/login", {"username": "clerk", "password": "guess"}).status_code == 401
+    r = anon.post("/login", {"username": "clerk", "password": PASSWORD})
+    assert r.status_code == 429
+
+
+def test_an_expired_session_on_an_htmx_request_redirects_to_login(org, anon):
+    r = anon.get("/notifications/badge", headers={"HX-Request": "true"})
+    assert r.status_code == 401
+    assert r.headers["HX-Redirect"].startswith("/login")
+
+
+def test_passwords_are_stored_hashed(org):
+    user = org.users["clerk"]
+    assert PASSWORD not in user.password_hash and user.check_password(PASSWORD)
+
+
+def test_the_open_redirect_after_login_stays_on_this_site(org, anon):
+    anon.get("/login")
+    r = anon.post("/login?next=//evil.example/x", {"username": "clerk", "password": PASSWORD})
+    assert r.headers["Location"] == "/desk/repairs"
+
+
+def test_the_language_choice_is_kept_per_user(org, app, as_role):
+    b = as_role("clerk")
+    assert "维修看板" in b.get("/desk/repairs").get_data(as_text=True)
+    b.post("/lang", {"lang": "en", "back": "/desk/repairs"})
+    fresh = Browser(app.test_client())
+    fresh.login("clerk")
+    assert "Repair board" in fresh.get("/desk/repairs").get_data(as_text=True)

@@ -1,0 +1,98 @@
+"""Every route × every role has its expected answer; a route missing from the matrix fails the test."""
+from __future__ import annotations
+
+import pytest
+
+from wuye.extensions import db
+from wuye.models import Notification, User
+
+ROLES = ["clerk", "technician", "housing_officer", "dept_head", "cs_supervisor", "project_manager", "staff",
+         "admin", None]  # None: not signed in
+DESK = {"clerk", "cs_supervisor", "project_manager"}
+SIGNED_IN = set(ROLES) - {None}
+PUBLIC = set(ROLES)
+
+# endpoint → (method, url template, roles that get through)
+MATRIX = {
+    "static": ("GET", "/static/css/app.css", PUBLIC),
+    "main.home": ("GET", "/", PUBLIC),
+    "main.workbench": ("GET", "/me", SIGNED_IN),
+    "main.healthz": ("GET", "/healthz", PUBLIC),
+    "auth.login": ("GET", "/login", PUBLIC),
+    "auth.logout": ("POST", "/logout", SIGNED_IN),
+    "auth.language": ("POST", "/lang", PUBLIC),
+    "desk.intake": ("GET", "/desk/repairs/new", DESK),
+    "desk.unit_search": ("GET", "/desk/units/search?unit_query=12", DESK),
+    "desk.unit_pick": ("GET", "/desk/units/{unit}/pick", DESK),
+    "desk.board": ("GET", "/desk/repairs", DESK),
+    "desk.order": ("GET", "/desk/repairs/{number}", DESK),
+    "desk.dispatch": ("POST", "/desk/repairs/{number}/dispatch", DESK),
+    "desk.reassign": ("POST", "/desk/repairs/{number}/reassign", DESK),
+    "desk.cancel": ("POST", "/desk/repairs/{number}/cancel", DESK),
+    "desk.print_order": ("GET", "/desk/repairs/{number}/print", DESK),
+    "tech.home": ("GET", "/tech/", {"technician"}),
+    "tech.job": ("GET", "/tech/jobs/{number}", {"technician"}),
+    "notifications.index": ("GET", "/notifications/", SIGNED_IN),
+    "notifications.badge": ("GET", "/notifications/badge", SIGNED_IN),
+    "notifications.open_one": ("POST", "/notifications/{notification}/open", SIGNED_IN),
+    "notifications.read_all": ("POST", "/notifications/read-all", SIGNED_IN),
+    "admin.users": ("GET", "/admin/users", {"admin"}),
+    "admin.disable": ("POST", "/admin/users/{victim}/disable", {"admin"}),
+    "admin.enable": ("POST", "/admin/users/{victim}/enable", {"admin"}),
+}
+
+
+LANDS_ON_LOGIN = {"auth.logout", "main.home"}  # their own answer is the login page, by design
+
+
+def test_every_route_is_in_the_permission_matrix(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert endpoints - set(MATRIX) == set(), "routes missing from the permission matrix"
+    assert set(MATRIX) - endpoints == set(), "matrix lists routes that no longer exist"
+
+
+@pytest.mark.parametrize("endpoint", sorted(MATRIX))
+def test_each_role_gets_its_expected_answer(endpoint, app, org, make_order, clock, as_role, anon):
+    from wuye.services import Actor, orgs
+    order = make_order(technician=org.users["technician"])
+    victim = orgs.add_user(Actor(None, "cli"), "victim", "staff", "P1", "victim-pass-1")
+    method, template, allowed = MATRIX[endpoint]
+    for role in ROLES:
+        b = as_role(role) if role else anon
+        if role is None:
+            b.get("/login")  # a token, so the answer is about permission and not CSRF
+        me = db.session.scalar(db.select(User).where(User.username == (role or "clerk")))
+        note = Notification(user_id=me.id, kind="repair_dispatched", params={}, link="/")
+        db.session.add(note)
+        db.session.commit()
+        url = template.format(number=order.number, unit=org.units[0].id, notification=note.id, victim=victim.id)
+        r = b.get(url) if method == "GET" else b.post(url, {})
+        where = f"{endpoint} as {role or 'anonymous'}: {r.status_code}"
+        if role in allowed:
+            assert r.status_code not in (401, 403), where
+            if endpoint not in LANDS_ON_LOGIN:
+                assert "/login" not in r.headers.get("Location", ""), where
+        elif role is None:
+            assert r.status_code == 302 and "/login" in r.headers["Location"], where
+        else:
+            assert r.status_code == 403, where
+
+
+def test_a_technician_opening_another_technicians_job_gets_404(org, make_order, clock, as_role):
+    order = make_order(technician=org.users["technician2"])
+    assert as_role("technician").get(f"/tech/jobs/{order.number}").status_code == 404
+
+
+def test_an_order_of_another_project_answers_404(org, make_order, clock, as_role):
+    order = make_order()
+    assert as_role("p2_clerk").get(f"/desk/repairs/{order.number}").status_code == 404
+    assert as_role("p2_clerk").get(f"/desk/units/{org.units[0].id}/pick").status_code == 404
+
+
+def test_a_notification_of_someone_else_answers_404(org, as_role):
+    note = Notification(user_id=org.users["clerk"].id, kind="repair_dispatched", params={}, link="/")
+    db.session.add(note)
+    db.session.commit()
+    r = as_role("technician").post(f"/notifications/{note.id}/open")
+    assert r.status_code == 404
+    assert db.session.get(Notification, note.id).read_at is None
