@@ -1,7 +1,6 @@
 """The front desk: intake, the board, the order page, dispatch, printing."""
 from __future__ import annotations
 
-from datetime import datetime
 
 from flask import Blueprint, abort, current_app, request, url_for
 from flask_babel import gettext as _
@@ -10,7 +9,8 @@ from sqlalchemy import select
 from ..extensions import db
 from ..formkit import options
 from ..htmx import add_trigger, redirect_to, render
-from ..i18n import local_to_utc, zone
+from ..clock import now as clock_now
+from ..i18n import local_day, local_to_utc, zone
 from ..labels import STATES, URGENCIES, category_label
 from ..models import RepairOrder, Role, Unit, User
 from ..permissions import roles
@@ -21,7 +21,8 @@ from ..services.board import BoardFilter, find_units, recent_orders_for_unit, se
 from ..services.orgs import categories
 from ..web import actor, current_project
 from ..workflow.repair import DESK, REPAIR
-from .forms import BoardFilterForm, CancelForm, DispatchForm, IntakeForm, ReassignForm, window_times
+from .forms import (BoardFilterForm, CancelForm, DispatchForm, IntakeForm, ReassignForm, appointment_days,
+                    window_times)
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
@@ -52,6 +53,7 @@ def _intake_form(project) -> tuple[IntakeForm, list]:
         .order_by(User.name)).all()
     form.reported_by.choices = options([(0, "—")] + [(u.id, u.name) for u in staff])
     form.technician.choices, loads = _technician_choices(project, _("Not now — dispatch later"))
+    form.appointment_date.choices = options(appointment_days(local_day(clock_now(), project.timezone)))
     return form, loads
 
 
@@ -93,7 +95,8 @@ def intake():
             return redirect_to(url_for("desk.order", number=order.number, created=1))
     status = 422 if request.method == "POST" else 200
     if request.method == "GET":
-        form.called_at.data = datetime.now(zone(project.timezone)).replace(second=0, microsecond=0, tzinfo=None)
+        form.called_at.data = clock_now().astimezone(zone(project.timezone)).replace(
+            second=0, microsecond=0, tzinfo=None)
     return render("desk/intake.html", form=form, unit=unit, loads=loads, error=error, status=status,
                   recent=recent_orders_for_unit(unit) if unit else [])
 

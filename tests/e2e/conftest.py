@@ -1,0 +1,68 @@
+"""Playwright against a live server in a thread, on the same database as the test.
+
+Debian's Chromium is used (Playwright cannot download its own here). If it cannot start, the
+test errors: browser tests never skip.
+"""
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+SHOTS = Path(os.environ.get("WUYE_SCREENSHOTS", "/tmp/wuye-screenshots"))
+PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium"}
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai",
+            "viewport": {"width": 1366, "height": 768}}
+
+
+@pytest.fixture(scope="session")
+def live_server(migrated):
+    from wuye import create_app
+    from wuye.extensions import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": migrated, "WUYE_PASSWORD_METHOD": "pbkdf2:sha256:1000"})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server
+    server.shutdown()
+    thread.join(5)
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def base_url(live_server):
+    return f"http://127.0.0.1:{live_server.server_port}"
+
+
+@pytest.fixture
+def shot():
+    """shot(page, "name") saves a screenshot to look at (WUYE_SCREENSHOTS, /tmp by default)."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+
+    def take(page, name: str, full_page: bool = True):
+        page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=full_page)
+    return take
+
+
+@pytest.fixture
+def login():
+    def do(page, username: str, password: str):
+        page.goto("/login")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(password)
+        page.get_by_role("button", name="登录").click()
+    return do
