@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
-_LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:(?:-|转|ext)(\d{1,6}))?$")
+# ASCII: a bare \d also matches ８ or ٥, which would be stored and never found by a search
+_MOBILE = re.compile(r"^1[3-9]\d{9}$", re.ASCII)
+_LANDLINE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:(?:-|转|ext)(\d{1,6}))?$", re.ASCII)
 
 
 def normalize_phone(raw: str | None) -> str | None:
     """The number in one canonical form (13812345678, 0755-12345678, 010-12345678-801), or None."""
     if not raw:
         return None
-    s = re.sub(r"[\s()（）]", "", raw.strip())
+    # a Chinese input method types full-width digits and signs (１３８, ＋８６, －, （）)
+    s = re.sub(r"[\s()]", "", unicodedata.normalize("NFKC", raw))
     s = re.sub(r"^(\+86|0086)-?", "", s)
     if _MOBILE.match(s.replace("-", "")):
         return s.replace("-", "")
