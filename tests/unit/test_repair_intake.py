@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from wuye.extensions import db
-from wuye.models import AuditEvent, Notification, RepairOrder
+from wuye.models import AuditEvent, Notification, RepairCounter, RepairOrder
 from wuye.services import Actor, DomainError, NotAllowed
 from wuye.services import repairs
 
@@ -50,6 +50,24 @@ def test_a_refused_intake_gives_its_number_back(org, make_order, clock):
     with pytest.raises(DomainError):
         make_order(unit=org.other_unit)  # a unit of another project
     assert make_order().number.endswith("-0002")
+
+
+def test_an_intake_that_fails_after_taking_its_number_gives_the_number_back(org, make_order, clock, monkeypatch):
+    make_order()
+    taken = []
+
+    def audit_store_down(*args, **kwargs):  # a step after the number is taken
+        taken.append(db.session.scalar(db.select(RepairCounter.last)))
+        raise RuntimeError("audit store down")
+
+    with monkeypatch.context() as m:
+        m.setattr(repairs, "record", audit_store_down)
+        with pytest.raises(RuntimeError):
+            make_order()
+    assert taken == [2]
+    assert make_order().number.endswith("-0002")
+    created = db.session.scalars(db.select(AuditEvent.changes).where(AuditEvent.subject_type == "repair_order"))
+    assert [c["number"][-4:] for c in created] == ["0001", "0002"]
 
 
 def test_dispatch_notifies_the_technician(org, make_order, clock):
