@@ -6,7 +6,7 @@ import secrets
 from pathlib import Path
 
 
-def _bool(name: str, default: bool) -> bool:
+def _bool(name: str, default: bool | None) -> bool | None:
     raw = os.environ.get(name)
     if raw is None:
         return default
@@ -16,6 +16,11 @@ def _bool(name: str, default: bool) -> bool:
 def _int(name: str, default: int) -> int:
     raw = os.environ.get(name)
     return int(raw) if raw else default
+
+
+def _float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    return float(raw) if raw else default
 
 
 def database_url(instance_path: str) -> str:
@@ -37,11 +42,19 @@ def secret_key(instance_path: str) -> str:
     path = Path(instance_path) / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    key = secrets.token_hex(32)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # write a private temp file, then link it into place: two processes starting together on a
+    # fresh instance folder both end up with the first writer's key, never an empty one
+    tmp = Path(instance_path) / f".secret_key.{os.getpid()}.{secrets.token_hex(4)}"
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
-        fh.write(key)
-    return key
+        fh.write(secrets.token_hex(32))
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        pass
+    finally:
+        tmp.unlink()
+    return path.read_text().strip()
 
 
 def from_environment(instance_path: str) -> dict:
@@ -69,4 +82,8 @@ def from_environment(instance_path: str) -> dict:
         # scrypt in production; the tests set a cheap method so each fixture user is not 100 ms
         "WUYE_PASSWORD_METHOD": os.environ.get("WUYE_PASSWORD_METHOD", "scrypt"),
         "WUYE_NOTIFIERS": os.environ.get("WUYE_NOTIFIERS", "log").split(","),
+        # the deadline watcher thread: unset = on when serving, off in tests (see wuye/watcher.py)
+        "WUYE_WATCHER": _bool("WUYE_WATCHER", None),
+        "WUYE_WATCHER_INTERVAL": _float("WUYE_WATCHER_INTERVAL", 5),
+        "WUYE_WATCHER_MAX_LAG": _float("WUYE_WATCHER_MAX_LAG", 60),
     }
