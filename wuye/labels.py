@@ -39,6 +39,10 @@ ACTIONS = {
     "dispatch": _l("Dispatched"),
     "reassign": _l("Reassigned"),
     "cancel": _l("Cancelled"),
+    "deadline_warn": _l("Deadline warning sent"),
+    "deadline_breach": _l("Deadline missed"),
+    "deadline_escalate": _l("Deadline escalated"),
+    "deadline_breach_withdrawn": _l("Deadline met after all (time from the phone)"),
 }
 
 

@@ -1,11 +1,13 @@
 """All models, imported here so Alembic and `db.create_all()` see every table."""
 from .audit import AuditEvent
+from .deadline import Deadline, DeadlineNotice, DeadlinePolicy, NoticeKind, WatcherHeartbeat
 from .notification import Notification
 from .org import (Building, Department, LoginAttempt, LoginSession, Project, RepairCategory, Role,
                   Unit, User)
 from .repair import RepairCounter, RepairOrder, Source, Urgency
 
 __all__ = [
-    "AuditEvent", "Building", "Department", "LoginAttempt", "LoginSession", "Notification", "Project",
-    "RepairCategory", "RepairCounter", "RepairOrder", "Role", "Source", "Unit", "Urgency", "User",
+    "AuditEvent", "Building", "Deadline", "DeadlineNotice", "DeadlinePolicy", "Department", "LoginAttempt",
+    "LoginSession", "NoticeKind", "Notification", "Project", "RepairCategory", "RepairCounter", "RepairOrder",
+    "Role", "Source", "Unit", "Urgency", "User", "WatcherHeartbeat",
 ]

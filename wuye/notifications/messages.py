@@ -1,9 +1,20 @@
 """What each kind of notification says, in the reader's language."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_babel import gettext as _
 
+from ..i18n import when
 from ..models import Notification
+
+
+def _deadline_params(p: dict) -> dict:
+    from ..services.deadlines import label
+    due = p.get("due")
+    return {"number": p.get("number"), "deadline": label(p.get("deadline") or ""),
+            "due": when(datetime.fromisoformat(due), "MM-dd HH:mm") if due else "",
+            "responsible": p.get("responsible") or _("nobody assigned")}
 
 
 def text(n: Notification) -> str:
@@ -17,4 +28,11 @@ def text(n: Notification) -> str:
                  reason=p.get("reason"))
     if n.kind == "repair_cancelled":
         return _("Job %(number)s was cancelled: %(reason)s", number=p.get("number"), reason=p.get("reason"))
+    if n.kind == "deadline_warn":
+        return _("%(number)s: %(deadline)s is due at %(due)s", **_deadline_params(p))
+    if n.kind == "deadline_breach":
+        return _("%(number)s: %(deadline)s missed, it was due at %(due)s", **_deadline_params(p))
+    if n.kind == "deadline_escalate":
+        return _("Escalated: %(number)s: %(deadline)s missed since %(due)s; responsible: %(responsible)s",
+                 **_deadline_params(p))
     return _("Notice: %(kind)s", kind=n.kind)

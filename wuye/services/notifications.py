@@ -6,7 +6,9 @@ the transaction and a rolled-back change sends nothing.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
+from collections.abc import Iterator
 from typing import Protocol
 
 from flask import current_app
@@ -41,6 +43,20 @@ def notify(user: User, kind: str, link: str = "", **params) -> Notification:
     db.session.add(n)
     db.session.info.setdefault(_PENDING_KEY, []).append((user, n))
     return n
+
+
+@contextlib.contextmanager
+def savepoint() -> Iterator[None]:
+    """A SAVEPOINT whose rollback also forgets the notices queued inside it, so a part of a
+    transaction that failed sends nothing to the outside channels when the rest commits."""
+    pending = db.session.info.setdefault(_PENDING_KEY, [])
+    mark = len(pending)
+    try:
+        with db.session.begin_nested():
+            yield
+    except BaseException:
+        del db.session.info.get(_PENDING_KEY, [])[mark:]
+        raise
 
 
 def flush_channels(session) -> None:

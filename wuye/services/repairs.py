@@ -13,7 +13,7 @@ from ..extensions import db
 from ..i18n import day_bounds_utc, local_day
 from ..models import Project, RepairOrder, Role, Source, Unit, Urgency, User
 from ..workflow.repair import INTAKE_ROLES, OPEN_STATES, REPAIR, RepairState
-from . import Actor, DomainError, NotAllowed
+from . import Actor, DomainError, NotAllowed, deadlines
 from .audit import record
 from .notifications import notify
 from .numbering import repair_number
@@ -70,6 +70,7 @@ def _do_dispatch(actor: Actor, order: RepairOrder, tech: User, at: datetime) -> 
     order.dispatched_by_id = actor.user.id if actor.user else None
     record(actor, "dispatch", SUBJECT, order.id, order.project_id, at=at, technician=tech.name,
            technician_id=tech.id)
+    deadlines.assign(order, tech.id)
     notify(tech, "repair_dispatched", link=_dispatch_link(order), number=order.number,
            unit=order.unit.label, category=order.category, urgency=order.urgency)
 
@@ -122,6 +123,10 @@ def create_order(actor: Actor, project: Project, intake: Intake, *, now: datetim
         db.session.flush()
         record(actor, "create", SUBJECT, order.id, project.id, at=at, number=order.number, unit=unit.label,
                urgency=order.urgency, category=order.category, source=order.source)
+        if order.urgency == Urgency.EMERGENCY:
+            deadlines.open_deadline(order, "emergency_arrival", order.called_at)
+        else:
+            deadlines.open_deadline(order, "appointment_arrival", at, booked_at=order.appointment_start)
         if tech is not None:
             _do_dispatch(actor, order, tech, at)
     return order
@@ -155,6 +160,7 @@ def reassign(actor: Actor, order: RepairOrder, technician_id: int, reason: str, 
         record(actor, "reassign", SUBJECT, order.id, order.project_id, at=at, reason=reason,
                technician=tech.name, technician_id=tech.id,
                previous=previous.name if previous else None)
+        deadlines.assign(order, tech.id)
         if previous is not None:
             notify(previous, "repair_reassigned_away", link="/tech/", number=order.number, reason=reason)
         notify(tech, "repair_dispatched", link=_dispatch_link(order), number=order.number,
@@ -173,6 +179,7 @@ def cancel(actor: Actor, order: RepairOrder, reason: str, *, now: datetime | Non
         order.cancel_reason = reason
         order.updated_at = now or clock_now()
         record(actor, "cancel", SUBJECT, order.id, order.project_id, at=order.updated_at, reason=reason)
+        deadlines.close_for_subject(order, order.updated_at)
         if order.technician is not None:
             notify(order.technician, "repair_cancelled", link="/tech/", number=order.number, reason=reason)
     return order
