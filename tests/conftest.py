@@ -12,6 +12,10 @@ import pytest
 
 pytest_plugins = ["tests.fixtures.data", "tests.fixtures.web"]
 
+# no app of the suite starts the deadline watcher thread by accident, testing or not (and neither do
+# the worker processes, which inherit this); a test that wants one passes WUYE_WATCHER=True
+os.environ["WUYE_WATCHER"] = "0"
+
 
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory) -> str:

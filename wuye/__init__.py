@@ -42,6 +42,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .cli import register as register_cli
     register_cli(app)
+
+    from . import watcher
+    watcher.init_app(app)
     return app
 
 

@@ -1,4 +1,4 @@
-"""The administrator's commands: project add, user add/disable, seed-demo, translate."""
+"""The administrator's commands: project add, user add/disable, seed-demo, translate, deadlines."""
 from __future__ import annotations
 
 import subprocess
@@ -26,6 +26,7 @@ def _fail(e: DomainError):
 project_cli = AppGroup("project", help="Projects (项目部).")
 user_cli = AppGroup("user", help="Users and their roles.")
 translate_cli = AppGroup("translate", help="Translation catalogs (pybabel).")
+deadlines_cli = AppGroup("deadlines", help="Deadlines (时限): the watcher's tick and each project's rules.")
 
 
 @project_cli.command("add")
@@ -91,8 +92,88 @@ def seed_demo(if_empty):
     click.echo("demo data created" if created else "demo project already present")
 
 
+@deadlines_cli.command("run")
+@click.option("--once/--loop", default=True, show_default=True,
+              help="One tick, or tick until stopped (a watcher process of its own; set WUYE_WATCHER=0 "
+                   "on the web processes then, or keep both: they never notify twice).")
+@click.option("--interval", type=float, default=None, help="Seconds between ticks [WUYE_WATCHER_INTERVAL].")
+def deadlines_run(once, interval):
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from . import watcher
+    app = current_app._get_current_object()
+    if once:
+        report = watcher.run_once(app)
+        if report is None:
+            raise click.ClickException("the tick failed; see the log")
+        click.echo(f"tick: {report}")
+        return
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    seconds = interval or float(app.config["WUYE_WATCHER_INTERVAL"])
+    click.echo(f"ticking every {seconds}s; Ctrl-C to stop")
+    try:
+        watcher.loop(app, seconds, stopping)
+    except KeyboardInterrupt:
+        pass
+
+
+def _project(code: str):
+    from .models import Project
+    project = db.session.scalar(select(Project).where(Project.code == code.strip().upper()))
+    if project is None:
+        raise click.ClickException(f"no project {code}")
+    return project
+
+
+@deadlines_cli.command("show")
+@click.argument("project_code")
+def deadlines_show(project_code):
+    """Each deadline as this project runs it."""
+    from .services import deadlines
+    project = _project(project_code)
+    for rule in deadlines.RULES:
+        r = deadlines.rule_for(project.id, rule.name)
+        length = f"{r.length} after {'the booked time' if r.booked else r.starts}"
+        warn = f"{r.warn_before} before" if r.warn_before is not None else f"at {round(r.warn_fraction * 100)}%"
+        steps = " → ".join(f"{'+'.join(link.to)} (+{link.after})" for link in r.chain)
+        click.echo(f"{r.name}: {r.starts} → {r.meets}; due {length}; warn {warn}; {steps}")
+
+
+def _minutes_list(_ctx, _param, value):
+    if value is None:
+        return None
+    try:
+        return [int(v) for v in value.split(",") if v.strip()]
+    except ValueError:
+        raise click.BadParameter("minutes separated by commas, e.g. 15,30") from None
+
+
+@deadlines_cli.command("policy")
+@click.argument("project_code")
+@click.argument("kind")
+@click.option("--minutes", type=int, default=None, help="Length (for a booked time: the grace after it).")
+@click.option("--warn-percent", type=int, default=None, help="Warn when this share of the length has passed.")
+@click.option("--warn-minutes", type=int, default=None, help="For a booked time: warn this long before.")
+@click.option("--escalate", callback=_minutes_list, default=None,
+              help="Further delays of the chain after the breach, e.g. 15,30 (supervisor, then manager).")
+def deadlines_policy(project_code, kind, minutes, warn_percent, warn_minutes, escalate):
+    """Set a project's own rule for one deadline; options left out go back to the default."""
+    from .services import deadlines
+    try:
+        deadlines.set_policy(CLI_ACTOR, _project(project_code), kind, minutes=minutes, warn_percent=warn_percent,
+                             warn_minutes=warn_minutes, escalation_minutes=escalate)
+    except DomainError as e:
+        _fail(e)
+    click.echo(f"{project_code} {kind}: set")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(project_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(translate_cli)
+    app.cli.add_command(deadlines_cli)
     app.cli.add_command(seed_demo)

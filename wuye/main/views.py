@@ -1,7 +1,7 @@
 """Landing, the generic workbench, and the health check."""
 from __future__ import annotations
 
-from flask import Blueprint, jsonify, redirect, url_for
+from flask import Blueprint, current_app, jsonify, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
@@ -32,10 +32,13 @@ def workbench():
 @bp.route("/healthz")
 @roles(PUBLIC)
 def healthz():
+    """The database answers, and the deadline watcher has ticked lately (wuye/watcher.py: health)."""
+    from ..watcher import health
     try:
         db.session.execute(text("SELECT 1"))
+        watcher, healthy = health(current_app)
         db.session.rollback()
     except Exception:  # the check exists to report exactly this
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok", database="ok")
+    return jsonify(status="ok" if healthy else "error", database="ok", **watcher), 200 if healthy else 503
