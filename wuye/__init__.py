@@ -61,8 +61,9 @@ def _init_extensions(app: Flask) -> None:
     htmx_ext.init_app(app)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
     register_filters(app)
-    from . import labels
+    from . import deadlines, labels
     labels.register(app)
+    deadlines.register(app)
     _register_globals(app)
 
     login_manager.init_app(app)
@@ -111,12 +112,13 @@ def _register_globals(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .admin.views import bp as admin_bp
     from .auth.views import bp as auth_bp
+    from .deadlines.views import bp as deadlines_bp
     from .desk.views import bp as desk_bp
     from .main.views import bp as main_bp
     from .notifications.views import bp as notifications_bp
     from .tech.views import bp as tech_bp
 
-    for bp in (main_bp, auth_bp, desk_bp, tech_bp, notifications_bp, admin_bp):
+    for bp in (main_bp, auth_bp, desk_bp, deadlines_bp, tech_bp, notifications_bp, admin_bp):
         app.register_blueprint(bp)
 
     from .permissions import PUBLIC, roles

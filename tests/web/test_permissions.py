@@ -30,6 +30,7 @@ MATRIX = {
     "desk.reassign": ("POST", "/desk/repairs/{number}/reassign", DESK),
     "desk.cancel": ("POST", "/desk/repairs/{number}/cancel", DESK),
     "desk.print_order": ("GET", "/desk/repairs/{number}/print", DESK),
+    "deadlines.escalations": ("GET", "/desk/escalations", {"cs_supervisor", "project_manager"}),
     "tech.home": ("GET", "/tech/", {"technician"}),
     "tech.job": ("GET", "/tech/jobs/{number}", {"technician"}),
     "notifications.index": ("GET", "/notifications/", SIGNED_IN),

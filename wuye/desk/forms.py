@@ -6,8 +6,8 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (DateField, DateTimeLocalField, HiddenField, IntegerField, RadioField, SelectField,
-                     StringField, TextAreaField)
+from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, RadioField,
+                     SelectField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..models import Source, Urgency
@@ -154,4 +154,5 @@ class BoardFilterForm(FlaskForm):
     unit = IntegerField(validators=[Optional()])
     day_from = DateField(_l("From"), validators=[Optional()])
     day_to = DateField(_l("To"), validators=[Optional()])
+    overdue = BooleanField(_l("Overdue"))  # 超时: a running deadline past due
     before = IntegerField(validators=[Optional()])

@@ -18,6 +18,7 @@ from ..services import DomainError
 from ..services import repairs as repair_service
 from ..services.audit import history
 from ..services.board import BoardFilter, find_units, recent_orders_for_unit, search
+from ..services.deadlines import for_subject, running_by_subject
 from ..services.orgs import categories
 from ..web import actor, current_project
 from ..workflow.repair import DESK, REPAIR
@@ -123,7 +124,8 @@ def _board_filter(form: BoardFilterForm) -> BoardFilter:
     return BoardFilter(
         state=form.state.data or None, urgency=form.urgency.data or None,
         technician_id=form.technician.data or None, unit_id=form.unit.data or None,
-        day_from=form.day_from.data, day_to=form.day_to.data, q=form.q.data, before=form.before.data)
+        day_from=form.day_from.data, day_to=form.day_to.data, q=form.q.data, before=form.before.data,
+        overdue=bool(form.overdue.data))
 
 
 @bp.route("/repairs")
@@ -138,12 +140,12 @@ def board():
     form.technician.choices = options([(0, _("All technicians"))] + [(t.id, t.name) for t in techs])
     if not form.validate():
         return render("desk/board.html", block="results", form=form, orders=[], next_cursor=None,
-                      status=422, filter_args={})
+                      status=422, filter_args={}, deadlines={})
     orders, next_cursor = search(project, _board_filter(form), current_app.config["WUYE_PAGE_SIZE"])
     filter_args = {k: v for k, v in request.args.items() if k != "before" and v}
     block = "rows" if request.args.get("before") else "results"
     return render("desk/board.html", block=block, form=form, orders=orders, next_cursor=next_cursor,
-                  filter_args=filter_args)
+                  filter_args=filter_args, deadlines=running_by_subject("repair_order", [o.id for o in orders]))
 
 
 def _order_page(order: RepairOrder, status: int = 200, error: str | None = None, block: str | None = None):
@@ -157,6 +159,7 @@ def _order_page(order: RepairOrder, status: int = 200, error: str | None = None,
     dispatch_form.technician.choices = choices
     reassign_form.technician.choices = choices
     return render("desk/order.html", block=block, order=order, events=history("repair_order", order.id),
+                  deadlines=for_subject(order),
                   allowed=allowed, dispatch_form=dispatch_form, reassign_form=reassign_form,
                   cancel_form=cancel_form, loads=loads, error=error, status=status,
                   created=request.args.get("created"))
@@ -165,7 +168,8 @@ def _order_page(order: RepairOrder, status: int = 200, error: str | None = None,
 @bp.route("/repairs/<number>")
 @roles(DESK)
 def order(number: str):
-    return _order_page(_order_or_404(number))
+    # the deadlines card polls for itself; a plain request still gets the whole page
+    return _order_page(_order_or_404(number), block="deadlines" if request.args.get("part") == "deadlines" else None)
 
 
 def _action(number: str, form_cls, prefix: str, apply):

@@ -7,9 +7,11 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from ..clock import now as clock_now
 from ..extensions import db
 from ..i18n import day_bounds_utc
 from ..models import Project, RepairOrder, Unit
+from .deadlines import overdue_subjects
 
 
 @dataclass
@@ -21,6 +23,7 @@ class BoardFilter:
     day_from: date | None = None
     day_to: date | None = None
     q: str | None = None
+    overdue: bool = False  # only orders with a running deadline past due
     before: int | None = None  # keyset cursor: show orders with a smaller id
 
 
@@ -35,6 +38,8 @@ def search(project: Project, f: BoardFilter, limit: int) -> tuple[list[RepairOrd
         stmt = stmt.where(RepairOrder.technician_id == f.technician_id)
     if f.unit_id:
         stmt = stmt.where(RepairOrder.unit_id == f.unit_id)
+    if f.overdue:
+        stmt = stmt.where(RepairOrder.id.in_(overdue_subjects("repair_order", project.id, clock_now())))
     if f.day_from:
         stmt = stmt.where(RepairOrder.created_at >= day_bounds_utc(f.day_from, project.timezone)[0])
     if f.day_to:

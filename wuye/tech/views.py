@@ -11,6 +11,7 @@ from ..extensions import db
 from ..htmx import render
 from ..models import RepairOrder, Role
 from ..permissions import roles
+from ..services.deadlines import running_by_subject
 from ..services.notifications import unread_count
 from ..workflow.repair import OPEN_STATES
 
@@ -33,7 +34,9 @@ def my_open_jobs() -> list[RepairOrder]:
 @bp.route("/")
 @roles(Role.TECHNICIAN)
 def home():
-    return render("tech/home.html", block="jobs", jobs=my_open_jobs(), unread=unread_count(current_user.id))
+    jobs = my_open_jobs()
+    return render("tech/home.html", block="jobs", jobs=jobs, unread=unread_count(current_user.id),
+                  deadlines=running_by_subject("repair_order", [o.id for o in jobs]))
 
 
 @bp.route("/jobs/<number>")
