@@ -114,12 +114,19 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .deadlines.views import bp as deadlines_bp
     from .desk.views import bp as desk_bp
+    from .fees.views import bp as fees_bp
+    from .invoices.views import bp as invoices_bp
     from .main.views import bp as main_bp
     from .notifications.views import bp as notifications_bp
+    from .tech.offline import bp as offline_bp
+    from .tech.steps import bp as job_bp
     from .tech.views import bp as tech_bp
 
-    for bp in (main_bp, auth_bp, desk_bp, deadlines_bp, tech_bp, notifications_bp, admin_bp):
+    for bp in (main_bp, auth_bp, desk_bp, deadlines_bp, tech_bp, job_bp, offline_bp, notifications_bp, admin_bp, invoices_bp,
+               fees_bp):
         app.register_blueprint(bp)
+    from .resident.views import bp as resident_bp  # /s/<token> and /robots.txt
+    app.register_blueprint(resident_bp)
 
     from .permissions import PUBLIC, roles
     app.view_functions["static"] = roles(PUBLIC)(app.view_functions["static"])

@@ -61,9 +61,13 @@ def transaction() -> Iterator[None]:
     session = db.session()
     if session.in_transaction() and not session.connection().info.get("immediate", True):
         session.commit()
+    from .services import idempotency  # a replayed offline action is answered before any effect
+
     token = _write_intent.set(True)
     try:
+        idempotency.on_transaction_begin()
         yield
+        idempotency.on_transaction_commit()
         session.commit()
     except BaseException:
         session.rollback()

@@ -5,7 +5,9 @@ timelines and audit events look exactly like real use.
 """
 from __future__ import annotations
 
+import json
 import random
+from pathlib import Path
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select
@@ -22,41 +24,7 @@ from .services import repairs as repair_service
 DEMO_PASSWORD = "wuye-demo-2026"
 CLI = Actor(None, "cli")
 
-USERS = [
-    # username, role, name, department code
-    ("admin", Role.ADMIN, "系统管理员", None),
-    ("clerk", Role.CLERK, "陈静", "cs"),
-    ("clerk2", Role.CLERK, "刘敏", "cs"),
-    ("tech1", Role.TECHNICIAN, "张建国", "eng"),
-    ("tech2", Role.TECHNICIAN, "李志强", "eng"),
-    ("tech3", Role.TECHNICIAN, "王海涛", "eng"),
-    ("tech4", Role.TECHNICIAN, "赵明", "eng"),
-    ("housing", Role.HOUSING_OFFICER, "孙丽华", "office"),
-    ("depthead", Role.DEPT_HEAD, "周伟", "eng"),
-    ("supervisor", Role.CS_SUPERVISOR, "吴芳", "cs"),
-    ("manager", Role.PROJECT_MANAGER, "郑国平", "office"),
-    ("staff", Role.STAFF, "冯小军", "security"),
-]
-
-DEPARTMENTS = [("cs", "客服部"), ("eng", "工程部"), ("security", "秩序部"), ("env", "环境部"), ("office", "项目办")]
-
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
-GIVEN = ["伟", "芳", "娜", "秀英", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛", "明", "超"]
-
-PROBLEMS = [
-    ("plumbing_electric", "卫生间水龙头漏水，关不紧"),
-    ("plumbing_electric", "客厅插座没电，空气开关跳闸"),
-    ("doors_windows", "入户门锁芯卡住，钥匙转不动"),
-    ("doors_windows", "卧室窗户合页松动，关不严"),
-    ("drain", "厨房下水道堵塞，水排不下去"),
-    ("drain", "卫生间地漏返臭、排水慢"),
-    ("appliance", "热水器不点火"),
-    ("walls_floors", "客厅墙面渗水起皮"),
-    ("walls_floors", "阳台地砖空鼓开裂"),
-    ("common_facility", "楼道声控灯不亮"),
-    ("common_facility", "单元门门禁刷卡无反应"),
-    ("other", "阳台晾衣架升降绳断了"),
-]
+DATA = json.loads((Path(__file__).parent / "data" / "demo.json").read_text(encoding="utf-8"))
 
 
 def _phone(rng: random.Random) -> str:
@@ -64,24 +32,27 @@ def _phone(rng: random.Random) -> str:
 
 
 def seed(skip_if_present: bool = False, orders: int = 90, rng_seed: int = 20261127) -> bool:
-    if db.session.scalar(select(Project).where(Project.code == "DEMO")):
+    code, name = DATA["project"]
+    if db.session.scalar(select(Project).where(Project.code == code)):
         if skip_if_present:
             return False
-        raise RuntimeError("project DEMO exists already")
+        raise RuntimeError(f"project {code} exists already")
     rng = random.Random(rng_seed)
-    project = orgs.add_project(CLI, "DEMO", "翠湖花园", "Asia/Shanghai")
+    project = orgs.add_project(CLI, code, name, "Asia/Shanghai")
     with transaction():
         project = db.session.get(Project, project.id)
-        depts = {code: orgs.add_department(project, code, name) for code, name in DEPARTMENTS}
+        depts = {c: orgs.add_department(project, c, n) for c, n in DATA["departments"]}
         for b in range(1, 7):
-            building = orgs.add_building(project, f"{b}栋", completed_on=date(2022 + b % 3, 6, 30))
+            building = orgs.add_building(project, DATA["building_name"].format(n=b),
+                                         completed_on=date(2022 + b % 3, 6, 30))
             for unit_no in (1, 2):
                 for floor in range(1, 19):
                     for room in (1, 2):
-                        owner = rng.choice(SURNAMES) + rng.choice(GIVEN)
-                        orgs.add_unit(project, building, f"{b}栋{unit_no}单元{floor}{room:02d}", owner, _phone(rng))
-    for username, role, name, dept in USERS:
-        orgs.add_user(CLI, username, role, None if role == Role.ADMIN else "DEMO", DEMO_PASSWORD, name,
+                        owner = rng.choice(DATA["surnames"]) + rng.choice(DATA["given_names"])
+                        label = DATA["unit_label"].format(building=building.name, unit=unit_no, floor=floor, room=room)
+                        orgs.add_unit(project, building, label, owner, _phone(rng))
+    for username, role, display, dept in DATA["users"]:
+        orgs.add_user(CLI, username, role, None if role == Role.ADMIN else code, DEMO_PASSWORD, display,
                       department_id=depts[dept].id if dept else None)
     _seed_orders(project, rng, orders)
     return True
@@ -100,7 +71,7 @@ def _seed_orders(project: Project, rng: random.Random, count: int) -> None:
         moments.append(min(at, clock_now() - timedelta(minutes=rng.randint(1, 90))))
     for at in sorted(moments):
         unit = rng.choice(units)
-        category, text = rng.choice(PROBLEMS)
+        category, text = rng.choice(DATA["problems"])
         emergency = rng.random() < 0.15
         source = rng.choices([Source.PHONE, Source.WALK_IN, Source.STAFF], [7, 2, 1])[0]
         start = end = None
@@ -123,6 +94,6 @@ def _seed_orders(project: Project, rng: random.Random, count: int) -> None:
             when = min(at + timedelta(minutes=rng.randint(1, 8)), clock_now())
             repair_service.dispatch(clerk, order, rng.choice(techs).id, now=when)
             if rng.random() < 0.08:
-                repair_service.cancel(clerk, order, "业主来电取消，问题已自行解决", now=min(at + timedelta(minutes=30), clock_now()))
+                repair_service.cancel(clerk, order, DATA["cancel_reasons"][0], now=min(at + timedelta(minutes=30), clock_now()))
         elif rng.random() < 0.05:
-            repair_service.cancel(clerk, order, "重复报修", now=min(at + timedelta(minutes=3), clock_now()))
+            repair_service.cancel(clerk, order, DATA["cancel_reasons"][1], now=min(at + timedelta(minutes=3), clock_now()))

@@ -6,6 +6,16 @@ from flask_babel import lazy_gettext as _l
 STATES = {
     "new": _l("Awaiting dispatch"),
     "dispatched": _l("Dispatched"),
+    "accepted": _l("Accepted, preparing"),
+    "en_route": _l("On the way"),
+    "on_site": _l("On site"),
+    "in_progress": _l("Repairing"),
+    "paused": _l("Paused: fetching tools"),
+    "scheduled": _l("Follow-up visit booked"),
+    "awaiting_acceptance": _l("Awaiting inspection"),
+    "signed": _l("Signed, awaiting payment"),
+    "completed": _l("Completed"),
+    "declined": _l("Declined by customer"),
     "cancelled": _l("Cancelled"),
 }
 
@@ -71,6 +81,20 @@ def category_label(code: str | None) -> str:
                 .where(RepairCategory.project_id == current_user.project_id)).all())
         g._category_names = names
     return names.get(code, code or "")
+
+
+# the resident's link, the 服务单, 回访 and appointment requests, on the order's history
+ACTIONS.update({
+    "resident_link_issue": _l("Resident link issued"),
+    "resident_link_revoke": _l("Resident link revoked"),
+    "service_form_submit": _l("Service form received"),
+    "service_form_change": _l("Service form changed by the resident"),
+    "return_visit_open": _l("Return visit opened"),
+    "return_visit_done": _l("Return visit done"),
+    "appointment_request": _l("Resident asked for another time"),
+    "appointment_request_accept": _l("Appointment moved at the resident's request"),
+    "appointment_request_refuse": _l("Resident's time request refused"),
+})
 
 
 def register(app) -> None:

@@ -21,7 +21,8 @@
     toast((tmp.textContent || "").trim() || xhr.status + " " + xhr.statusText);
   });
   document.body.addEventListener("htmx:sendError", function () {
-    toast(document.body.dataset.offlineMessage || "网络连接失败 / Network error");
+    if (!navigator.onLine) return;  // the phone's offline banner already says so
+    toast(document.body.dataset.offlineMessage);
   });
 
   // ---- intake: unit search by keyboard ----

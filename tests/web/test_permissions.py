@@ -30,16 +30,54 @@ MATRIX = {
     "desk.reassign": ("POST", "/desk/repairs/{number}/reassign", DESK),
     "desk.cancel": ("POST", "/desk/repairs/{number}/cancel", DESK),
     "desk.print_order": ("GET", "/desk/repairs/{number}/print", DESK),
+    "desk.sheet": ("GET", "/desk/repairs/{number}/sheet", DESK),
+    "desk.signature": ("GET", "/desk/repairs/{number}/signatures/999", DESK),
+    "desk.correct_sheet": ("POST", "/desk/repairs/{number}/correct-sheet", DESK),
     "deadlines.escalations": ("GET", "/desk/escalations", {"cs_supervisor", "project_manager"}),
     "tech.home": ("GET", "/tech/", {"technician"}),
-    "tech.job": ("GET", "/tech/jobs/{number}", {"technician"}),
+    "job.job": ("GET", "/tech/jobs/{number}", {"technician"}),
+    "job.show": ("GET", "/tech/jobs/{number}/show", {"technician"}),
+    "job.sheet": ("GET", "/tech/jobs/{number}/sheet", {"technician"}),
+    "job.signature": ("GET", "/tech/jobs/{number}/signatures/999", {"technician"}),
+    "job.accept": ("POST", "/tech/jobs/{number}/accept", {"technician"}),
+    "job.tick": ("POST", "/tech/jobs/{number}/tick", {"technician"}),
+    "job.depart": ("POST", "/tech/jobs/{number}/depart", {"technician"}),
+    "job.arrive": ("POST", "/tech/jobs/{number}/arrive", {"technician"}),
+    "job.door": ("POST", "/tech/jobs/{number}/door", {"technician"}),
+    "job.consent": ("POST", "/tech/jobs/{number}/consent", {"technician"}),
+    "job.decline": ("POST", "/tech/jobs/{number}/decline", {"technician"}),
+    "job.note": ("POST", "/tech/jobs/{number}/note", {"technician"}),
+    "job.photo": ("POST", "/tech/jobs/{number}/photo", {"technician"}),
+    "job.pause": ("POST", "/tech/jobs/{number}/pause", {"technician"}),
+    "job.resume": ("POST", "/tech/jobs/{number}/resume", {"technician"}),
+    "job.cannot_fix": ("POST", "/tech/jobs/{number}/cannot_fix", {"technician"}),
+    "job.finish": ("POST", "/tech/jobs/{number}/finish", {"technician"}),
+    "job.sign_acceptance": ("POST", "/tech/jobs/{number}/sign_acceptance", {"technician"}),
+    "job.pay": ("POST", "/tech/jobs/{number}/pay", {"technician"}),
+    "job.invoice_delivered": ("POST", "/tech/jobs/{number}/invoice_delivered", {"technician"}),
     "notifications.index": ("GET", "/notifications/", SIGNED_IN),
     "notifications.badge": ("GET", "/notifications/badge", SIGNED_IN),
     "notifications.open_one": ("POST", "/notifications/{notification}/open", SIGNED_IN),
     "notifications.read_all": ("POST", "/notifications/read-all", SIGNED_IN),
+    "desk.issue_link": ("POST", "/desk/repairs/{number}/resident-links", DESK),
+    "desk.reissue_link": ("POST", "/desk/repairs/{number}/resident-links/reissue", DESK),
+    "desk.revoke_link": ("POST", "/desk/repairs/{number}/resident-links/999/revoke", DESK),
+    "desk.answer_request": ("POST", "/desk/appointment-requests/999", DESK),
+    "desk.return_visits": ("GET", "/desk/return-visits", DESK),
+    "desk.return_visit_done": ("POST", "/desk/return-visits/999/done", DESK),
+    "resident.page": ("GET", "/s/{token}", PUBLIC),
+    "resident.service_form": ("POST", "/s/{token}/form", PUBLIC),
+    "resident.change_appointment": ("POST", "/s/{token}/appointment", PUBLIC),
+    "resident.robots": ("GET", "/robots.txt", PUBLIC),
     "admin.users": ("GET", "/admin/users", {"admin"}),
     "admin.disable": ("POST", "/admin/users/{victim}/disable", {"admin"}),
     "admin.enable": ("POST", "/admin/users/{victim}/enable", {"admin"}),
+    "invoices.index": ("GET", "/desk/invoices", DESK),
+    "invoices.issue": ("POST", "/desk/invoices/999/issue", DESK),
+    "fees.index": ("GET", "/fees/", {"housing_officer"}),
+    "fees.confirm": ("POST", "/fees/payments/999/confirm", {"housing_officer"}),
+    "fees.daily": ("GET", "/fees/daily", {"housing_officer"}),
+    "fees.held": ("GET", "/tech/fees", {"technician"}),
 }
 
 
@@ -55,8 +93,10 @@ def test_every_route_is_in_the_permission_matrix(app):
 @pytest.mark.parametrize("endpoint", sorted(MATRIX))
 def test_each_role_gets_its_expected_answer(endpoint, app, org, make_order, clock, as_role, anon):
     from wuye.services import Actor, orgs
+    from wuye.services.resident import issue_link
     order = make_order(technician=org.users["technician"])
     victim = orgs.add_user(Actor(None, "cli"), "victim", "staff", "P1", "victim-pass-1")
+    _link, token = issue_link(Actor(org.users["clerk"], "x"), order)
     method, template, allowed = MATRIX[endpoint]
     for role in ROLES:
         b = as_role(role) if role else anon
@@ -66,7 +106,8 @@ def test_each_role_gets_its_expected_answer(endpoint, app, org, make_order, cloc
         note = Notification(user_id=me.id, kind="repair_dispatched", params={}, link="/")
         db.session.add(note)
         db.session.commit()
-        url = template.format(number=order.number, unit=org.units[0].id, notification=note.id, victim=victim.id)
+        url = template.format(number=order.number, unit=org.units[0].id, notification=note.id, victim=victim.id,
+                              token=token)
         r = b.get(url) if method == "GET" else b.post(url, {})
         where = f"{endpoint} as {role or 'anonymous'}: {r.status_code}"
         if role in allowed:

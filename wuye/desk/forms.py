@@ -143,6 +143,13 @@ class CancelForm(FlaskForm):
                          validators=[DataRequired(_l("Give the reason.")), Length(max=500)])
 
 
+class CorrectSheetForm(FlaskForm):
+    description = TextAreaField(_l("Corrected work description"),
+                                validators=[DataRequired(_l("Describe the work as it should read.")), Length(max=2000)])
+    reason = StringField(_l("Reason for the correction"),
+                         validators=[DataRequired(_l("Give the reason.")), Length(max=500)])
+
+
 class BoardFilterForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search form changes nothing

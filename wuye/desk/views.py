@@ -22,7 +22,8 @@ from ..services.deadlines import for_subject, running_by_subject
 from ..services.orgs import categories
 from ..web import actor, current_project
 from ..workflow.repair import DESK, REPAIR
-from .forms import (BoardFilterForm, CancelForm, DispatchForm, IntakeForm, ReassignForm, appointment_days,
+from .forms import (BoardFilterForm, CancelForm, CorrectSheetForm, DispatchForm, IntakeForm, ReassignForm,
+                    appointment_days,
                     window_times)
 
 bp = Blueprint("desk", __name__, url_prefix="/desk")
@@ -93,6 +94,8 @@ def intake():
         except DomainError as e:
             error = e.message
         else:
+            from .residents import issue_after_intake
+            issue_after_intake(order)
             return redirect_to(url_for("desk.order", number=order.number, created=1))
     status = 422 if request.method == "POST" else 200
     if request.method == "GET":
@@ -144,8 +147,10 @@ def board():
     orders, next_cursor = search(project, _board_filter(form), current_app.config["WUYE_PAGE_SIZE"])
     filter_args = {k: v for k, v in request.args.items() if k != "before" and v}
     block = "rows" if request.args.get("before") else "results"
+    from ..services.service_form import forms_by_order
     return render("desk/board.html", block=block, form=form, orders=orders, next_cursor=next_cursor,
-                  filter_args=filter_args, deadlines=running_by_subject("repair_order", [o.id for o in orders]))
+                  filter_args=filter_args, deadlines=running_by_subject("repair_order", [o.id for o in orders]),
+                  feedback=forms_by_order([o.id for o in orders]))
 
 
 def _order_page(order: RepairOrder, status: int = 200, error: str | None = None, block: str | None = None):
@@ -162,7 +167,28 @@ def _order_page(order: RepairOrder, status: int = 200, error: str | None = None,
                   deadlines=for_subject(order),
                   allowed=allowed, dispatch_form=dispatch_form, reassign_form=reassign_form,
                   cancel_form=cancel_form, loads=loads, error=error, status=status,
-                  created=request.args.get("created"))
+                  created=request.args.get("created"), job=_job_summary(order),
+                  correct_form=CorrectSheetForm(prefix="correct"), resident=_resident(order, block))
+
+
+def _resident(order: RepairOrder, block: str | None) -> dict:
+    from ..htmx import is_fragment_request
+    from .residents import resident_context, take_fresh
+    # the link issued at intake is shown on the first whole page, and only there
+    return resident_context(order, None if block and is_fragment_request() else take_fresh(order))
+
+
+def _job_summary(order: RepairOrder) -> dict:
+    """What the technician recorded, for the desk: visits, quote, payment, the signed sheet."""
+    from ..models.job import Invoice, Payment, Visit
+    from ..services import technician as tech
+    return {
+        "visits": db.session.scalars(select(Visit).where(Visit.order_id == order.id).order_by(Visit.number)).all(),
+        "quote": tech.accepted_quote(order),
+        "payment": db.session.scalar(select(Payment).where(Payment.order_id == order.id)),
+        "invoice": db.session.scalar(select(Invoice).where(Invoice.order_id == order.id)),
+        "sheet": tech.latest_sheet(order),
+    }
 
 
 @bp.route("/repairs/<number>")
@@ -210,8 +236,40 @@ def cancel(number: str):
                    lambda o, f: repair_service.cancel(actor(), o, f.reason.data))
 
 
-@bp.route("/repairs/<number>/print")
+@bp.route("/repairs/<number>/print", methods=["GET", "POST"])
 @roles(DESK)
 def print_order(number: str):
+    """POST (the order page's print buttons): with the resident's link as a QR code."""
+    from ..services.resident import qr_data_uri
+    from .residents import print_link
     size = "a4" if request.args.get("size") == "a4" else "a5"
-    return render("print/repair_order.html", order=_order_or_404(number), size=size)
+    order = _order_or_404(number)
+    link = print_link(order)
+    return render("print/repair_order.html", order=order, size=size, resident_url=link,
+                  resident_qr=qr_data_uri(link) if link else None)
+
+
+@bp.route("/repairs/<number>/sheet")
+@roles(DESK)
+def sheet(number: str):
+    """The 派工单 with every revision; corrections are added here, never edited in place."""
+    from ..tech.steps import sheet_page
+    return sheet_page(_order_or_404(number), "desk.signature")
+
+
+@bp.route("/repairs/<number>/signatures/<int:signature_id>")
+@roles(DESK)
+def signature(number: str, signature_id: int):
+    from ..tech.steps import signature_file
+    return signature_file(_order_or_404(number), signature_id)
+
+
+@bp.route("/repairs/<number>/correct-sheet", methods=["POST"])
+@roles(DESK)
+def correct_sheet(number: str):
+    from ..services.technician import correct_sheet as correct
+    return _action(number, CorrectSheetForm, "correct",
+                   lambda o, f: correct(actor(), o, f.reason.data, f.description.data))
+
+
+from . import residents  # noqa: E402,F401  (the resident's link, 服务单 and 回访 routes on this blueprint)

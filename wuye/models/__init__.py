@@ -1,13 +1,18 @@
 """All models, imported here so Alembic and `db.create_all()` see every table."""
 from .audit import AuditEvent
 from .deadline import Deadline, DeadlineNotice, DeadlinePolicy, NoticeKind, WatcherHeartbeat
+from .job import (FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteLine, SheetRevision, Signature,
+                  Visit, WorkNote)
 from .notification import Notification
+from .offline import IdempotencyRecord, RefusedAction
 from .org import (Building, Department, LoginAttempt, LoginSession, Project, RepairCategory, Role,
                   Unit, User)
 from .repair import RepairCounter, RepairOrder, Source, Urgency
+from .resident import AppointmentRequest, LinkHit, ResidentLink, ReturnVisit, ServiceForm
 
 __all__ = [
     "AuditEvent", "Building", "Deadline", "DeadlineNotice", "DeadlinePolicy", "Department", "LoginAttempt",
     "LoginSession", "NoticeKind", "Notification", "Project", "RepairCategory", "RepairCounter", "RepairOrder",
     "Role", "Source", "Unit", "Urgency", "User", "WatcherHeartbeat",
+    "AppointmentRequest", "LinkHit", "ResidentLink", "ReturnVisit", "ServiceForm",
 ]

@@ -66,6 +66,8 @@ class RepairOrder(db.Model):
     dispatched_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     dispatched_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     cancel_reason: Mapped[str | None] = mapped_column(Text)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the technician took the job
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # completed or declined
     created_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)

@@ -17,6 +17,12 @@ class DomainError(Exception):
         self.message = str(message)
 
 
+class InvalidInput(DomainError):
+    """The request itself breaks a rule (a missing reason, a negative quantity): 422."""
+
+    status = 422
+
+
 class NotAllowed(DomainError):
     status = 403
 

@@ -1,7 +1,9 @@
 """Setting up a real installation: projects, their buildings and units, departments and users."""
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -11,19 +13,11 @@ from sqlalchemy import select
 from ..database import transaction
 from ..extensions import db
 from ..models import Building, Department, LoginSession, Project, RepairCategory, Role, Unit, User
+from ..models.job import PriceItem
 from . import Actor, DomainError
 from .audit import record
 
-# the seed's categories; a project may rename, add or retire them
-DEFAULT_CATEGORIES = [
-    ("plumbing_electric", "水电"),
-    ("doors_windows", "门窗"),
-    ("drain", "管道疏通"),
-    ("appliance", "电器"),
-    ("walls_floors", "墙面地面"),
-    ("common_facility", "公共设施"),
-    ("other", "其他"),
-]
+DEFAULTS = json.loads((Path(__file__).parent.parent / "data" / "defaults.json").read_text(encoding="utf-8"))
 
 
 def add_project(actor: Actor, code: str, name: str, timezone: str = "Asia/Shanghai") -> Project:
@@ -40,9 +34,12 @@ def add_project(actor: Actor, code: str, name: str, timezone: str = "Asia/Shangh
         project = Project(code=code, name=name.strip(), timezone=timezone)
         db.session.add(project)
         db.session.flush()
-        for position, (cat_code, cat_name) in enumerate(DEFAULT_CATEGORIES):
+        for position, (cat_code, cat_name) in enumerate(DEFAULTS["categories"]):
             db.session.add(RepairCategory(project_id=project.id, code=cat_code, name=cat_name,
                                           position=position))
+        for item_code, item_name, unit, price_fen, kind in DEFAULTS["price_list"]:
+            db.session.add(PriceItem(project_id=project.id, code=item_code, name=item_name, unit=unit,
+                                     price_fen=price_fen, kind=kind))
         record(actor, "project_add", "project", project.id, project.id, code=code, name=project.name,
                timezone=timezone)
     return project

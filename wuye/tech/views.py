@@ -12,6 +12,7 @@ from ..htmx import render
 from ..models import RepairOrder, Role
 from ..permissions import roles
 from ..services.deadlines import running_by_subject
+from ..services.invoices import to_deliver
 from ..services.notifications import unread_count
 from ..workflow.repair import OPEN_STATES
 
@@ -36,15 +37,5 @@ def my_open_jobs() -> list[RepairOrder]:
 def home():
     jobs = my_open_jobs()
     return render("tech/home.html", block="jobs", jobs=jobs, unread=unread_count(current_user.id),
-                  deadlines=running_by_subject("repair_order", [o.id for o in jobs]))
-
-
-@bp.route("/jobs/<number>")
-@roles(Role.TECHNICIAN)
-def job(number: str):
-    order = db.session.scalar(select(RepairOrder).where(
-        RepairOrder.project_id == current_user.project_id, RepairOrder.number == number,
-        RepairOrder.technician_id == current_user.id))
-    if order is None:
-        abort(404)  # another technician's job is not there at all, as far as this phone knows
-    return render("tech/job.html", order=order)
+                  deadlines=running_by_subject("repair_order", [o.id for o in jobs]),
+                  invoices=to_deliver(current_user.project_id, current_user.id))

@@ -1,0 +1,107 @@
+"""Forms of the technician's steps. Money is typed in yuan and kept in fen."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import BooleanField, DecimalField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from ..formkit import options
+from ..services.technician import CHECKLIST
+
+
+def to_fen(value: Decimal | None) -> int:
+    return int((value or Decimal(0)) * 100)
+
+
+class StepForm(FlaskForm):
+    """Every step carries the time it happened on the phone (ISO 8601 with offset), optional."""
+
+    happened_at = HiddenField()
+
+
+class TickForm(StepForm):
+    item = SelectField(choices=options([(i, i) for i in CHECKLIST]))
+    checked = BooleanField()
+
+
+def shoe_choices():
+    return options([("covers", _l("Shoe covers")), ("slippers", _l("Slippers")), ("none", _l("Neither"))])
+
+
+class DoorForm(StepForm):
+    shoe_choice = RadioField(_l("The customer prefers"), choices=shoe_choices(),
+                             validators=[InputRequired(_l("Choose what the customer prefers."))])
+    furniture_consent = BooleanField(_l("The customer agreed to moving furniture in the way"))
+
+
+class QuoteForm(StepForm):
+    """Labour and up to eight material lines, posted as parallel lists."""
+
+    labour_hours = DecimalField(_l("Labour hours"), places=1,
+                                validators=[InputRequired(_l("Enter the labour hours.")),
+                                            NumberRange(min=0, max=24, message=_l("Labour hours must be between 0 and 24."))])
+    decline_reason = StringField(_l("Why the customer declined"), validators=[Optional(), Length(max=500)])
+    signature = FileField()
+
+
+class NoteForm(StepForm):
+    text = TextAreaField(_l("Note"), validators=[DataRequired(_l("Write the note.")), Length(max=2000)])
+
+
+class PhotoForm(StepForm):
+    kind = RadioField(_l("Photo"), choices=options([("before", _l("Before")), ("after", _l("After"))]),
+                      default="before")
+    photo = FileField(_l("Photo"))
+
+
+class PauseForm(StepForm):
+    reason = StringField(_l("What is missing"), validators=[DataRequired(_l("Say what is missing.")), Length(max=500)])
+
+
+class CannotFixForm(StepForm):
+    reason = StringField(_l("Why it cannot be fixed now"),
+                         validators=[DataRequired(_l("Explain why it cannot be fixed now.")), Length(max=500)])
+    next_date = SelectField(_l("Next visit"), validate_choice=False,
+                            validators=[DataRequired(_l("Agree the next visit's day with the customer."))])
+    next_window = SelectField(_l("Time window"), validate_choice=False,
+                              validators=[DataRequired(_l("Agree the time window with the customer."))])
+
+
+class AcceptanceForm(StepForm):
+    demonstrated = BooleanField(_l("I showed the customer the repair working"))
+    signature = FileField()
+
+
+def pay_choices():
+    return options([("cash", _l("Cash")), ("wechat", _l("WeChat Pay")), ("alipay", _l("Alipay")),
+                    ("account", _l("Charge to the property-fee account"))])
+
+
+class PaymentForm(StepForm):
+    method = RadioField(_l("Paid by"), choices=pay_choices(), validators=[InputRequired(_l("Choose how the customer paid."))])
+    amount = DecimalField(_l("Amount (¥)"), places=2,
+                          validators=[InputRequired(_l("Enter the amount.")),
+                                      NumberRange(min=0, message=_l("The amount cannot be negative."))])
+    difference_reason = StringField(_l("Reason the amount differs from the quote"), validators=[Optional(), Length(max=500)])
+    receipt_no = StringField(_l("Receipt number"), validators=[DataRequired(_l("Enter the receipt number.")), Length(max=40)])
+    invoice_wanted = BooleanField(_l("The customer wants an invoice"))
+
+
+def parse_quantity(raw: str) -> int:
+    """'1.5' → 1500 thousandths; refuses what is not a number."""
+    try:
+        value = Decimal((raw or "").strip())
+    except InvalidOperation:
+        raise ValidationError(_l("Quantities must be numbers.")) from None
+    return int(value * 1000)
+
+
+def parse_price(raw: str) -> int:
+    try:
+        return int(Decimal((raw or "").strip()) * 100)
+    except InvalidOperation:
+        raise ValidationError(_l("Prices must be numbers.")) from None
