@@ -79,6 +79,16 @@ def from_environment(instance_path: str) -> dict:
         "WUYE_SQLITE_BUSY_MS": _int("WUYE_SQLITE_BUSY_MS", 10000),
         "WUYE_PROXY_COUNT": _int("WUYE_PROXY_COUNT", 0),
         "WUYE_PAGE_SIZE": _int("WUYE_PAGE_SIZE", 50),
+        # residents' links (/s/): requests per client address in a sliding window, and how many of
+        # them may miss (unknown or revoked token). Many phones share one carrier address (CGNAT),
+        # so the overall limit is generous; the misses limit is what stops guessing.
+        "WUYE_LINK_WINDOW_SECONDS": _int("WUYE_LINK_WINDOW_SECONDS", 600),
+        "WUYE_LINK_MAX_REQUESTS": _int("WUYE_LINK_MAX_REQUESTS", 600),
+        "WUYE_LINK_MAX_MISSES": _int("WUYE_LINK_MAX_MISSES", 30),
+        "WUYE_LINK_POLL_SECONDS": _int("WUYE_LINK_POLL_SECONDS", 20),
+        # the public address residents reach, for links sent by message and printed as QR codes
+        # (behind a proxy the request's own host may be an internal one)
+        "WUYE_PUBLIC_URL": os.environ.get("WUYE_PUBLIC_URL", "").rstrip("/"),
         # scrypt in production; the tests set a cheap method so each fixture user is not 100 ms
         "WUYE_PASSWORD_METHOD": os.environ.get("WUYE_PASSWORD_METHOD", "scrypt"),
         "WUYE_NOTIFIERS": os.environ.get("WUYE_NOTIFIERS", "log").split(","),

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import current_app, has_request_context, session
+from flask import current_app, g, has_request_context, session
 from flask_babel import format_datetime
 from flask_login import current_user
 
@@ -22,6 +22,8 @@ def select_locale() -> str:
 
 
 def select_timezone() -> str:
+    if has_request_context() and g.get("timezone"):  # a page without login names its project's zone
+        return g.timezone
     if has_request_context() and current_user.is_authenticated and current_user.project is not None:
         return current_user.project.timezone
     return current_app.config["BABEL_DEFAULT_TIMEZONE"]

@@ -1,7 +1,7 @@
 """Security headers on every answer; a strict CSP with no inline script anywhere."""
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -23,6 +23,11 @@ def init_app(app: Flask) -> None:
     @app.after_request
     def _headers(response: Response) -> Response:
         h = response.headers
+        if request.path.startswith("/s/"):
+            # a resident's private link: never sent on as a referrer, cached or indexed
+            h["Referrer-Policy"] = "no-referrer"
+            h["Cache-Control"] = "no-store"
+            h["X-Robots-Tag"] = "noindex, nofollow"
         h.setdefault("Content-Security-Policy", CSP)
         h.setdefault("X-Content-Type-Options", "nosniff")
         h.setdefault("Referrer-Policy", "same-origin")

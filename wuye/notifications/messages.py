@@ -35,4 +35,16 @@ def text(n: Notification) -> str:
     if n.kind == "deadline_escalate":
         return _("Escalated: %(number)s: %(deadline)s missed since %(due)s; responsible: %(responsible)s",
                  **_deadline_params(p))
+    if n.kind == "appointment_requested":
+        return _("%(number)s: the resident asks for another appointment", number=p.get("number"))
+    if n.kind == "appointment_changed":
+        from datetime import datetime as moment
+
+        from ..i18n import when as shown
+        start = p.get("start")
+        return _("%(number)s: the appointment moved to %(start)s", number=p.get("number"),
+                 start=shown(moment.fromisoformat(start), "MM-dd HH:mm") if start else "")
+    if n.kind == "return_visit_opened":
+        return _("%(number)s: the resident scored %(score)s of 5; call them back", number=p.get("number"),
+                 score=p.get("score"))
     return _("Notice: %(kind)s", kind=n.kind)

@@ -1,0 +1,136 @@
+"""A resident follows the order on a 390×844 phone from intake to completion — the page updates
+by itself while the technician works — fills the 服务单, and the desk sees the low score."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.fixtures.data import PASSWORD
+from tests.fixtures.journey import Journey
+from wuye.extensions import db
+from wuye.models import RepairOrder
+
+from .conftest import PHONE
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def fast_polling(live_server):
+    app = live_server.app
+    before = app.config["WUYE_LINK_POLL_SECONDS"]
+    app.config["WUYE_LINK_POLL_SECONDS"] = 1
+    yield
+    app.config["WUYE_LINK_POLL_SECONDS"] = before
+
+
+def take_a_call(page):
+    """The clerk's intake by keyboard, dispatched to the first technician at once."""
+    kb = page.keyboard
+    page.goto("/desk/repairs/new")
+    kb.type("1201")
+    expect(page.get_by_role("option", name=re.compile("3栋2单元1201"))).to_be_visible()
+    kb.press("ArrowDown")
+    kb.press("Enter")
+    expect(page.get_by_label("联系人")).to_be_focused()
+    kb.press("Tab")
+    kb.press("Tab")
+    kb.press("ArrowDown")  # category: 水电
+    kb.press("Tab")
+    kb.press("Tab")
+    kb.type("卫生间水龙头漏水，关不紧")
+    kb.press("Tab")
+    kb.press("ArrowDown")
+    kb.press("ArrowDown")  # tomorrow
+    kb.press("Tab")
+    kb.press("ArrowDown")
+    kb.press("ArrowDown")  # 10:00-12:00
+    kb.press("Tab")
+    kb.press("ArrowDown")  # the first technician
+    kb.press("Control+Enter")
+    expect(page.get_by_text(re.compile(r"报修单 BX-\d{8}-\d{4} 已保存"))).to_be_visible()
+
+
+def read_qr(png: bytes) -> str:
+    import io
+
+    import zxingcpp
+    from PIL import Image
+    (found,) = zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))
+    return found.text
+
+
+def score(page, question: str, answer: str):
+    page.get_by_role("group", name=question).get_by_role("radio", name=answer, exact=True).check()
+
+
+def test_a_resident_follows_the_order_on_the_link_and_the_desk_sees_a_low_score(
+        org, page, browser, base_url, login, shot, fast_polling):
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    login(page, "clerk", PASSWORD)
+    take_a_call(page)
+    link = page.get_by_role("textbox", name="业主链接")
+    url = link.input_value()
+    assert re.fullmatch(re.escape(base_url) + r"/s/[A-Za-z0-9_-]{43}", url)
+    page.get_by_role("button", name="复制", exact=True).click()
+    expect(page.get_by_text("已复制")).to_be_visible()
+    assert page.evaluate("navigator.clipboard.readText()") == url
+    shot(page, "resident-desk-1-order-with-link")
+    with page.expect_popup() as popup:
+        page.get_by_role("button", name="打印（A5）").click()
+    printed = popup.value
+    expect(printed.get_by_role("img", name="业主查询二维码")).to_be_visible()
+    shot(printed, "resident-desk-print-a5")
+    assert read_qr(printed.get_by_role("img", name="业主查询二维码").screenshot()) == url  # the paper's link
+    printed.close()
+
+    phone = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **PHONE)
+    res = phone.new_page()
+    res.goto(url)
+    expect(res.get_by_role("heading", name="已派工")).to_be_visible()
+    expect(res.get_by_text("3栋2单元***")).to_be_visible()
+    expect(res.get_by_text(re.compile(r"^\S+师傅$"))).to_be_visible()
+    res.evaluate("window.wuyeNotReloaded = true")
+    shot(res, "resident-1-dispatched")
+
+    order = db.session.scalar(db.select(RepairOrder))
+    journey = Journey(order)
+    for step, word in (("depart", "师傅已出发"), ("arrive", "师傅已到达"), ("consent", "维修中"),
+                       ("finish", "待验收")):
+        journey.to(step)
+        db.session.commit()
+        expect(res.get_by_role("heading", name=word)).to_be_visible(timeout=8000)
+        if step == "arrive":
+            shot(res, "resident-2-arrived")
+    journey.to("pay")
+    db.session.commit()
+    expect(res.get_by_role("heading", name="已完成")).to_be_visible(timeout=8000)
+    expect(res.get_by_role("heading", name="服务单")).to_be_visible()
+    assert res.evaluate("window.wuyeNotReloaded") is True  # every change came by polling
+    shot(res, "resident-3-completed-form")
+
+    score(res, "总体满意度", "不满意")
+    score(res, "及时性", "非常不满意")
+    score(res, "服务态度", "满意")
+    score(res, "维修质量", "一般")
+    res.get_by_label("意见和建议").fill("约好上午，下午才到")
+    shot(res, "resident-3b-form-filled", full_page=False)
+    res.get_by_role("button", name="提交").click()
+    expect(res.get_by_text("谢谢，您的评价已提交。")).to_be_visible()
+    expect(res.get_by_role("link", name="修改我的评价")).to_be_visible()
+    shot(res, "resident-4-form-sent")
+    phone.close()
+
+    page.goto("/desk/return-visits")
+    row = page.get_by_role("row", name=re.compile(order.number))
+    expect(row).to_be_visible()
+    expect(row.get_by_text("约好上午，下午才到")).to_be_visible()
+    shot(page, "resident-desk-2-return-visits")
+    page.goto("/desk/repairs")
+    expect(page.locator(".score-low").first).to_have_text("2/5")
+    shot(page, "resident-desk-3-board")
+    page.goto(f"/desk/repairs/{order.number}")
+    expect(page.get_by_role("heading", name="业主评价")).to_be_visible()
+    shot(page, "resident-desk-4-order-feedback")
