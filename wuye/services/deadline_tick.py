@@ -33,7 +33,8 @@ from .notifications import notify, savepoint
 
 log = logging.getLogger("wuye.deadlines")
 
-WON, QUIET, LOST, FAILED = "won", "quiet", "lost", "failed"  # QUIET: done, nobody to tell
+# QUIET: done, nobody to tell; SKIPPED: left for another step
+WON, QUIET, LOST, FAILED, SKIPPED = "won", "quiet", "lost", "failed", "skipped"
 
 
 @dataclass
@@ -73,9 +74,11 @@ def due_for_breach(now: datetime) -> Select:
 
 
 def due_for_warning(now: datetime) -> Select:
+    # no condition on due_at here: it would tempt PostgreSQL into scanning every running deadline
+    # due later; a row already past due is left to the breach step (see _warn)
     return (select(Deadline)
             .where(Deadline.warned_at.is_(None), Deadline.met_at.is_(None), Deadline.breached_at.is_(None),
-                   Deadline.closed_at.is_(None), Deadline.warn_at <= now, Deadline.due_at >= now)
+                   Deadline.closed_at.is_(None), Deadline.warn_at <= now)
             .order_by(Deadline.warn_at))
 
 
@@ -129,6 +132,8 @@ def _announce(d: Deadline, level: int, kind: str, link: Link, now: datetime) -> 
 
 
 def _warn(d: Deadline, now: datetime, rule: Rule) -> str:
+    if d.due_at < now:
+        return SKIPPED  # too late to warn: the breach step marks it (it failed there this tick)
     if not _cas(d, Deadline.warned_at.is_(None), Deadline.met_at.is_(None), Deadline.breached_at.is_(None),
                 Deadline.closed_at.is_(None), warned_at=now):
         return LOST
@@ -208,7 +213,7 @@ def _pass(step: Step, now: datetime, batch: int, rules: _Rules, report: TickRepo
             skip.add(d.id)  # not again in this tick: whatever stopped it will still be there
             if outcome == LOST:
                 report.lost += 1
-            else:
+            elif outcome == FAILED:
                 report.failed += 1
     return bool(rows) and (len(rows) >= batch or (step.cascades and done > 0))
 

@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
 from ..clock import now as clock_now
+from ..database import transaction
 from ..extensions import db
 from ..models import Deadline, DeadlinePolicy, Project, RepairOrder, Role, User
 from . import Actor, DomainError
@@ -102,6 +103,7 @@ class SubjectKind:
 
     model: type
     number: Callable[[Any], str]
+    assignee_id: Callable[[Any], int | None]  # who a new deadline makes responsible
     dispatcher: Callable[[Any], User | None]
     link: Callable[[Any, User], str]
 
@@ -114,7 +116,8 @@ def _repair_link(order: RepairOrder, reader: User) -> str:
 
 SUBJECTS: dict[str, SubjectKind] = {
     # the dispatcher of a job not yet dispatched is the clerk who took the call
-    REPAIR: SubjectKind(RepairOrder, lambda o: o.number, lambda o: o.dispatched_by or o.created_by, _repair_link),
+    REPAIR: SubjectKind(RepairOrder, lambda o: o.number, lambda o: o.technician_id,
+                        lambda o: o.dispatched_by or o.created_by, _repair_link),
 }
 
 
@@ -162,7 +165,6 @@ def set_policy(actor: Actor, project: Project, kind: str, *, minutes: int | None
                warn_percent: int | None = None, warn_minutes: int | None = None,
                escalation_minutes: list[int] | None = None) -> DeadlinePolicy:
     """Change a project's rule; deadlines already running keep the times they were opened with."""
-    from ..database import transaction
     rule = TABLE.get(kind)
     if rule is None:
         raise DomainError(_("Unknown deadline: %(kind)s", kind=kind))
@@ -194,8 +196,9 @@ def _running(stype: str, sid: int):
 
 def open_deadline(subject, kind: str, started_at: datetime, *, booked_at: datetime | None = None,
                   responsible_id: int | None = None) -> Deadline:
-    """Start the rule `kind` for the subject. A running deadline of the same kind is superseded
-    (closed without breach): a rebooked appointment replaces the old one."""
+    """Start the rule `kind` for the subject, with its current assignee responsible unless told
+    otherwise. A running deadline of the same kind is superseded (closed without breach): a
+    rebooked appointment replaces the old one."""
     rule = rule_for(subject.project_id, kind)
     stype = subject_type(subject)
     if rule.subject != stype:
@@ -205,6 +208,8 @@ def open_deadline(subject, kind: str, started_at: datetime, *, booked_at: dateti
     db.session.execute(update(Deadline).where(*_running(stype, subject.id), Deadline.kind == kind)
                        .values(closed_at=clock_now(), next_escalation_at=None)
                        .execution_options(synchronize_session=False))
+    if responsible_id is None:
+        responsible_id = SUBJECTS[stype].assignee_id(subject)
     due = rule.due(started_at, booked_at)
     d = Deadline(subject_type=stype, subject_id=subject.id, project_id=subject.project_id, kind=kind,
                  started_at=started_at, due_at=due, warn_at=rule.warn_at(started_at, due),
