@@ -10,20 +10,19 @@ import contextlib
 import contextvars
 from collections.abc import Iterator
 
-from flask import Flask, has_request_context, request
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from .extensions import db
 
 _write_intent: contextvars.ContextVar[bool] = contextvars.ContextVar("wuye_write_intent", default=False)
-_UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 def _wants_write() -> bool:
-    if _write_intent.get():
-        return True
-    return has_request_context() and request.method in _UNSAFE
+    # only transaction() writes; the reads a POST makes first (the login check, loading the order)
+    # stay plain read transactions, so they never queue behind another request's write lock
+    return _write_intent.get()
 
 
 def configure_engine(app: Flask) -> None:

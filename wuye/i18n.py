@@ -68,7 +68,18 @@ def html_lang() -> str:
     return "zh-CN" if locale is None or locale.language == "zh" else locale.language
 
 
+def when_iso(value: str | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
+    """An ISO timestamp kept in an audit event's changes, shown like `when`."""
+    if not value:
+        return ""
+    try:
+        return when(datetime.fromisoformat(value), fmt)
+    except ValueError:
+        return value
+
+
 def register_filters(app) -> None:
     app.jinja_env.globals["html_lang"] = html_lang
+    app.jinja_env.filters["when_iso"] = when_iso
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["when"] = when

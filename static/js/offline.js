@@ -77,6 +77,8 @@
     });
     var tag = document.querySelector(".job-head .tag[class*='state-']");
     if (tag) { tag.className = "tag state-" + state; tag.textContent = labels[state] || state; }
+    // the deadline badge was computed for the old state; the server's next copy brings the new one
+    document.querySelectorAll(".job-head .deadline").forEach(function (b) { b.remove(); });
     if (window.wuyeJob) window.wuyeJob.resizePads();
   }
 
@@ -151,6 +153,8 @@
     banner.hidden = navigator.onLine;
     banner.textContent = msg.msgOffline + " " + msg.msgLastSync + ": " + when(localStorage.getItem("wuye.lastSync"));
     return Promise.all([all("outbox"), all("attention")]).then(function (res) {
+      counts.pending = res[0].length;
+      counts.attention = res[1].length;
       var box = strip.querySelector(".outbox"), list = box.querySelector("ul");
       box.hidden = res[0].length === 0;
       box.querySelector(".outbox-title").textContent = msg.msgPending + " (" + res[0].length + ")";
@@ -208,8 +212,8 @@
   // ---- sending, in order, one at a time ----
   function messageOf(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
-    var alert = doc.querySelector(".alert-error, [role=alert]");
-    return alert ? alert.textContent.trim() : "";
+    var found = doc.querySelector("main .alert-error") || doc.querySelector(".alert-error");
+    return found ? found.textContent.trim() : "";
   }
 
   function send(item, retried) {
@@ -233,6 +237,7 @@
   }
 
   var replaying = false;
+  var counts = { pending: -1, attention: -1, done: 0 };  // as last shown; done: answered since load
   function replay() {
     if (replaying || !navigator.onLine) return Promise.resolve();
     replaying = true;
@@ -245,11 +250,13 @@
         return send(item).then(function (r) {
           if (r.ok) {
             sent++;
+            counts.done++;
             localStorage.setItem("wuye.lastSync", new Date().toISOString());
             return del("outbox", item.seq).then(next);
           }
           if (r.refused) {
             sent++;
+            counts.done++;
             item.message = r.message;
             return put("attention", item).then(function () { return del("outbox", item.seq); }).then(next);
           }
@@ -324,5 +331,11 @@
 
   // on load: re-apply what is still pending for this job, then try to send it
   all("outbox").then(function (items) { items.forEach(apply); }).then(render).then(replay).then(cacheJobs);
-  window.wuyeOutbox = { replay: replay, all: all, render: render };
+  window.wuyeOutbox = {
+    replay: replay, all: all, put: put, render: render,
+    get pending() { return counts.pending; },
+    get attention() { return counts.attention; },
+    get done() { return counts.done; },
+    get replaying() { return replaying; }
+  };
 })();

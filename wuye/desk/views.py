@@ -181,6 +181,7 @@ def _resident(order: RepairOrder, block: str | None) -> dict:
 def _job_summary(order: RepairOrder) -> dict:
     """What the technician recorded, for the desk: visits, quote, payment, the signed sheet."""
     from ..models.job import Invoice, Payment, Visit
+    from ..models.offline import RefusedAction
     from ..services import technician as tech
     return {
         "visits": db.session.scalars(select(Visit).where(Visit.order_id == order.id).order_by(Visit.number)).all(),
@@ -188,6 +189,8 @@ def _job_summary(order: RepairOrder) -> dict:
         "payment": db.session.scalar(select(Payment).where(Payment.order_id == order.id)),
         "invoice": db.session.scalar(select(Invoice).where(Invoice.order_id == order.id)),
         "sheet": tech.latest_sheet(order),
+        "refused": db.session.scalars(select(RefusedAction).where(RefusedAction.order_id == order.id)
+                                      .order_by(RefusedAction.id)).all(),
     }
 
 
