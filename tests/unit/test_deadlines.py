@@ -300,8 +300,9 @@ def test_an_offline_arrival_synced_after_the_breach_withdraws_it(org, emergency_
 def test_preparation_is_due_10_minutes_after_the_technician_accepts(org, emergency_at_1445):
     order = db.session.get(RepairOrder, emergency_at_1445.id)
     with transaction():
-        prep = deadlines.open_deadline(order, "preparation", sh("14:47"), responsible_id=order.technician_id)
+        prep = deadlines.open_deadline(order, "preparation", sh("14:47"))
     assert (prep.due_at, prep.warn_at) == (sh("14:57"), sh("14:55"))
+    assert prep.responsible_id == org.users["technician"].id  # the order's technician, by default
     with transaction():
         met = deadlines.meet(order, "prepared", sh("14:53"))
     assert [d.kind for d in met] == ["preparation"]  # the arrival is still running
