@@ -134,3 +134,61 @@ def test_a_resident_follows_the_order_on_the_link_and_the_desk_sees_a_low_score(
     page.goto(f"/desk/repairs/{order.number}")
     expect(page.get_by_role("heading", name="业主评价")).to_be_visible()
     shot(page, "resident-desk-4-order-feedback")
+
+
+def test_a_resident_asks_for_another_time_and_sees_the_answer_without_reload(
+        org, make_order, browser, base_url, page, login, shot, fast_polling):
+    from wuye.services import Actor
+    from wuye.services import resident as links
+    order = make_order(technician=org.users["technician2"])
+    _link, token = links.issue_link(Actor(org.users["clerk"], "x"), order)
+    phone = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **PHONE)
+    res = phone.new_page()
+    res.goto(f"/s/{token}")
+    expect(res.get_by_text("李师傅")).to_be_visible()
+    res.get_by_text("向客服申请改约").click()
+    res.get_by_label("日期").select_option(index=2)
+    res.get_by_label("预约时段").select_option("18:00-20:00")
+    res.get_by_label("给客服的留言").fill("白天上班，晚上在家")
+    res.get_by_role("button", name="提交申请").click()
+    expect(res.get_by_text("申请已提交，客服会在本页面答复您。")).to_be_visible()
+    expect(res.get_by_text(re.compile("您已申请改约到"))).to_be_visible()
+    shot(res, "resident-5-time-requested")
+
+    login(page, "clerk", PASSWORD)
+    page.goto("/desk/return-visits")
+    row = page.get_by_role("row", name=re.compile(order.number))
+    expect(row.get_by_text("白天上班，晚上在家")).to_be_visible()
+    row.get_by_label("同意新时间").check()
+    row.get_by_role("button", name="发送答复").click()
+    expect(page.get_by_text("没有待处理的改约申请。")).to_be_visible()
+
+    expect(res.get_by_role("heading", name="改约")).to_be_visible(timeout=8000)
+    expect(res.get_by_text(re.compile("18:00–20:00")).first).to_be_visible()
+    shot(res, "resident-6-rescheduled")
+    phone.close()
+
+
+def test_a_declined_order_asks_the_resident_why(org, make_order, browser, base_url, shot):
+    from wuye.services import Actor
+    from wuye.services import resident as links
+    order = make_order(technician=org.users["technician2"])
+    Journey(order).to("arrive").decline()
+    db.session.commit()
+    _link, token = links.issue_link(Actor(org.users["clerk"], "x"), order)
+    phone = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **PHONE)
+    res = phone.new_page()
+    res.goto(f"/s/{token}")
+    expect(res.get_by_role("heading", name="已谢绝")).to_be_visible()
+    expect(res.get_by_role("group", name="维修质量")).to_have_count(0)
+    res.get_by_role("button", name="提交").click()
+    expect(res.get_by_text("请告诉我们谢绝维修的原因。")).to_be_visible()
+    score(res, "总体满意度", "一般")
+    score(res, "及时性", "满意")
+    score(res, "服务态度", "非常满意")
+    res.get_by_label("价格太高").check()
+    shot(res, "resident-7-declined-form")
+    res.get_by_role("button", name="提交").click()
+    expect(res.get_by_text("谢谢，您的评价已提交。")).to_be_visible()
+    expect(res.get_by_text("价格太高")).to_be_visible()
+    phone.close()

@@ -269,6 +269,8 @@ def view(order: RepairOrder) -> ResidentView:
     steps = timeline(order)
     status_key = STATUS[RepairState(order.state)]
     status = next((s for s in reversed(steps) if s.key == status_key), None) or Step(order.updated_at, status_key)
+    if steps and steps[-1].key == "reschedule" and order.state in OPEN_STATES:
+        status = steps[-1]  # a moved appointment is the news until the technician's next step
     form = form_for(order)
     request = db.session.scalar(select(AppointmentRequest).where(AppointmentRequest.order_id == order.id)
                                 .order_by(AppointmentRequest.id.desc()).limit(1))
