@@ -26,13 +26,31 @@ def fast_polling(live_server):
     app.config["WUYE_LINK_POLL_SECONDS"] = before
 
 
+@pytest.fixture
+def phones(browser, base_url):
+    """New phone-sized browser contexts, all closed after the test even when it fails — a page left
+    open would go on polling the live server into the tests that follow."""
+    opened = []
+
+    def open_page():
+        context = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **PHONE)
+        opened.append(context)
+        return context.new_page()
+    yield open_page
+    for context in opened:
+        context.close()
+
+
 def take_a_call(page):
     """The clerk's intake by keyboard, dispatched to the first technician at once."""
     kb = page.keyboard
     page.goto("/desk/repairs/new")
+    expect(page.get_by_role("combobox", name="房号")).to_be_focused()
     kb.type("1201")
-    expect(page.get_by_role("option", name=re.compile("3栋2单元1201"))).to_be_visible()
+    option = page.get_by_role("option", name=re.compile("3栋2单元1201"))
+    expect(option).to_be_visible()
     kb.press("ArrowDown")
+    expect(option).to_be_focused()
     kb.press("Enter")
     expect(page.get_by_label("联系人")).to_be_focused()
     kb.press("Tab")
@@ -67,7 +85,7 @@ def score(page, question: str, answer: str):
 
 
 def test_a_resident_follows_the_order_on_the_link_and_the_desk_sees_a_low_score(
-        org, page, browser, base_url, login, shot, fast_polling):
+        org, page, phones, base_url, login, shot, fast_polling):
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     login(page, "clerk", PASSWORD)
     take_a_call(page)
@@ -86,8 +104,7 @@ def test_a_resident_follows_the_order_on_the_link_and_the_desk_sees_a_low_score(
     assert read_qr(printed.get_by_role("img", name="业主查询二维码").screenshot()) == url  # the paper's link
     printed.close()
 
-    phone = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **PHONE)
-    res = phone.new_page()
+    res = phones()
     res.goto(url)
     expect(res.get_by_role("heading", name="已派工")).to_be_visible()
     expect(res.get_by_text("3栋2单元***")).to_be_visible()
@@ -121,7 +138,6 @@ def test_a_resident_follows_the_order_on_the_link_and_the_desk_sees_a_low_score(
     expect(res.get_by_text("谢谢，您的评价已提交。")).to_be_visible()
     expect(res.get_by_role("link", name="修改我的评价")).to_be_visible()
     shot(res, "resident-4-form-sent")
-    phone.close()
 
     page.goto("/desk/return-visits")
     row = page.get_by_role("row", name=re.compile(order.number))
@@ -137,13 +153,12 @@ def test_a_resident_follows_the_order_on_the_link_and_the_desk_sees_a_low_score(
 
 
 def test_a_resident_asks_for_another_time_and_sees_the_answer_without_reload(
-        org, make_order, browser, base_url, page, login, shot, fast_polling):
+        org, make_order, phones, page, login, shot, fast_polling):
     from wuye.services import Actor
     from wuye.services import resident as links
     order = make_order(technician=org.users["technician2"])
     _link, token = links.issue_link(Actor(org.users["clerk"], "x"), order)
-    phone = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **PHONE)
-    res = phone.new_page()
+    res = phones()
     res.goto(f"/s/{token}")
     expect(res.get_by_text("李师傅")).to_be_visible()
     res.get_by_text("向客服申请改约").click()
@@ -166,18 +181,16 @@ def test_a_resident_asks_for_another_time_and_sees_the_answer_without_reload(
     expect(res.get_by_role("heading", name="改约")).to_be_visible(timeout=8000)
     expect(res.get_by_text(re.compile("18:00–20:00")).first).to_be_visible()
     shot(res, "resident-6-rescheduled")
-    phone.close()
 
 
-def test_a_declined_order_asks_the_resident_why(org, make_order, browser, base_url, shot):
+def test_a_declined_order_asks_the_resident_why(org, make_order, phones, shot):
     from wuye.services import Actor
     from wuye.services import resident as links
     order = make_order(technician=org.users["technician2"])
     Journey(order).to("arrive").decline()
     db.session.commit()
     _link, token = links.issue_link(Actor(org.users["clerk"], "x"), order)
-    phone = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **PHONE)
-    res = phone.new_page()
+    res = phones()
     res.goto(f"/s/{token}")
     expect(res.get_by_role("heading", name="已谢绝")).to_be_visible()
     expect(res.get_by_role("group", name="维修质量")).to_have_count(0)
@@ -191,4 +204,3 @@ def test_a_declined_order_asks_the_resident_why(org, make_order, browser, base_u
     res.get_by_role("button", name="提交").click()
     expect(res.get_by_text("谢谢，您的评价已提交。")).to_be_visible()
     expect(res.get_by_text("价格太高")).to_be_visible()
-    phone.close()

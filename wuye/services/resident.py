@@ -260,7 +260,8 @@ class ResidentView:
     form: ServiceForm | None = None
     form_open: bool = False
     form_change_until: datetime | None = None
-    can_request_change: bool = False
+    movable: bool = False  # the order still takes a new time (normal, technician not yet on the way)
+    can_request_change: bool = False  # ...and no request of the resident is waiting
     request: AppointmentRequest | None = None
 
 
@@ -284,6 +285,7 @@ def view(order: RepairOrder) -> ResidentView:
         closed_as=None if order.state in OPEN_STATES else order.state,
         steps=steps, form=form, form_open=form_open(order),
         form_change_until=change_until(form) if form else None,
+        movable=can_request_change(order),
         can_request_change=can_request_change(order) and not (request and request.state == "open"),
         request=request,
     )
