@@ -122,8 +122,8 @@ def _register_blueprints(app: Flask) -> None:
     from .tech.steps import bp as job_bp
     from .tech.views import bp as tech_bp
 
-    for bp in (main_bp, auth_bp, desk_bp, deadlines_bp, tech_bp, job_bp, offline_bp, notifications_bp, admin_bp, invoices_bp,
-               fees_bp):
+    for bp in (main_bp, auth_bp, desk_bp, deadlines_bp, tech_bp, job_bp, offline_bp, notifications_bp, admin_bp,
+               invoices_bp, fees_bp):
         app.register_blueprint(bp)
     from .resident.views import bp as resident_bp  # /s/<token> and /robots.txt
     app.register_blueprint(resident_bp)

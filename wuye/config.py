@@ -79,6 +79,7 @@ def from_environment(instance_path: str) -> dict:
         "WUYE_SQLITE_BUSY_MS": _int("WUYE_SQLITE_BUSY_MS", 10000),
         "WUYE_PROXY_COUNT": _int("WUYE_PROXY_COUNT", 0),
         "WUYE_PAGE_SIZE": _int("WUYE_PAGE_SIZE", 50),
+        "WUYE_BOARD_POLL_SECONDS": _int("WUYE_BOARD_POLL_SECONDS", 15),
         # residents' links (/s/): requests per client address in a sliding window, and how many of
         # them may miss (unknown or revoked token). Many phones share one carrier address (CGNAT),
         # so the overall limit is generous; the misses limit is what stops guessing.

@@ -36,6 +36,9 @@ MATRIX = {
     "deadlines.escalations": ("GET", "/desk/escalations", {"cs_supervisor", "project_manager"}),
     "tech.home": ("GET", "/tech/", {"technician"}),
     "job.job": ("GET", "/tech/jobs/{number}", {"technician"}),
+    "offline.service_worker": ("GET", "/tech/sw.js", PUBLIC),
+    "offline.manifest": ("GET", "/tech/manifest.webmanifest", PUBLIC),
+    "offline.csrf_token": ("GET", "/tech/csrf", {"technician"}),
     "job.show": ("GET", "/tech/jobs/{number}/show", {"technician"}),
     "job.sheet": ("GET", "/tech/jobs/{number}/sheet", {"technician"}),
     "job.signature": ("GET", "/tech/jobs/{number}/signatures/999", {"technician"}),
@@ -90,19 +93,25 @@ def test_every_route_is_in_the_permission_matrix(app):
     assert set(MATRIX) - endpoints == set(), "matrix lists routes that no longer exist"
 
 
-@pytest.mark.parametrize("endpoint", sorted(MATRIX))
-def test_each_role_gets_its_expected_answer(endpoint, app, org, make_order, clock, as_role, anon):
+# these end the session they are sent with: each gets a login of its own
+SESSION_ENDING = {"auth.logout"}
+
+
+@pytest.mark.parametrize("role", ROLES, ids=[r or "anonymous" for r in ROLES])
+def test_each_route_gives_each_role_its_expected_answer(role, app, org, make_order, clock, as_role, anon):
+    """One role against every route: allowed roles get through, others 403, strangers the login page."""
     from wuye.services import Actor, orgs
     from wuye.services.resident import issue_link
     order = make_order(technician=org.users["technician"])
     victim = orgs.add_user(Actor(None, "cli"), "victim", "staff", "P1", "victim-pass-1")
     _link, token = issue_link(Actor(org.users["clerk"], "x"), order)
-    method, template, allowed = MATRIX[endpoint]
-    for role in ROLES:
-        b = as_role(role) if role else anon
-        if role is None:
-            b.get("/login")  # a token, so the answer is about permission and not CSRF
-        me = db.session.scalar(db.select(User).where(User.username == (role or "clerk")))
+    me = db.session.scalar(db.select(User).where(User.username == (role or "clerk")))
+    browser = as_role(role) if role else anon
+    if role is None:
+        browser.get("/login")  # a token, so the answer is about permission and not CSRF
+    for endpoint in sorted(MATRIX, key=lambda e: (e in SESSION_ENDING, e)):
+        method, template, allowed = MATRIX[endpoint]
+        b = as_role(role) if role and endpoint in SESSION_ENDING else browser
         note = Notification(user_id=me.id, kind="repair_dispatched", params={}, link="/")
         db.session.add(note)
         db.session.commit()

@@ -35,6 +35,13 @@ def text(n: Notification) -> str:
     if n.kind == "deadline_escalate":
         return _("Escalated: %(number)s: %(deadline)s missed since %(due)s; responsible: %(responsible)s",
                  **_deadline_params(p))
+    if n.kind == "invoice_to_deliver":
+        return _("Invoice %(invoice)s for %(number)s is ready: take it to the customer", invoice=p.get("invoice"),
+                 number=p.get("number"))
+    if n.kind == "fee_difference":
+        from ..i18n import money
+        return _("Fees for %(number)s: the housing officer received %(received)s, you collected %(expected)s",
+                 number=p.get("number"), received=money(p.get("received")), expected=money(p.get("expected")))
     if n.kind == "appointment_requested":
         return _("%(number)s: the resident asks for another appointment", number=p.get("number"))
     if n.kind == "appointment_changed":
