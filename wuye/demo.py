@@ -5,13 +5,15 @@ timelines and audit events look exactly like real use.
 """
 from __future__ import annotations
 
+import io
 import json
 import random
-from pathlib import Path
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 from sqlalchemy import select
 
+from .clock import Travel
 from .clock import now as clock_now
 from .database import transaction
 from .extensions import db
@@ -69,6 +71,9 @@ def _seed_orders(project: Project, rng: random.Random, count: int) -> None:
         day = today - timedelta(days=rng.choice([0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 9, 11, 13]))
         at = local_to_utc(day, time(rng.randint(8, 19), rng.randint(0, 59)), project.timezone)
         moments.append(min(at, clock_now() - timedelta(minutes=rng.randint(1, 90))))
+    # the last calls of the day still wait for dispatch
+    moments += [clock_now() - timedelta(minutes=m) for m in (42, 17, 6)]
+    fresh = set(moments[-3:])
     for at in sorted(moments):
         unit = rng.choice(units)
         category, text = rng.choice(DATA["problems"])
@@ -90,10 +95,73 @@ def _seed_orders(project: Project, rng: random.Random, count: int) -> None:
         clerk = Actor(rng.choice(clerks), "192.168.1.20")
         order = repair_service.create_order(clerk, project, intake, now=at)
         age = clock_now() - at
+        if at in fresh:
+            continue
         if age > timedelta(hours=2) or rng.random() < 0.6:
             when = min(at + timedelta(minutes=rng.randint(1, 8)), clock_now())
-            repair_service.dispatch(clerk, order, rng.choice(techs).id, now=when)
+            tech = rng.choice(techs)
+            repair_service.dispatch(clerk, order, tech.id, now=when)
+            if age > timedelta(hours=6) and rng.random() < 0.85:
+                _work(order, tech, when, rng)
+                continue
             if rng.random() < 0.08:
                 repair_service.cancel(clerk, order, DATA["cancel_reasons"][0], now=min(at + timedelta(minutes=30), clock_now()))
         elif rng.random() < 0.05:
             repair_service.cancel(clerk, order, DATA["cancel_reasons"][1], now=min(at + timedelta(minutes=3), clock_now()))
+
+
+def _work(order, tech: User, dispatched: datetime, rng: random.Random) -> None:
+    """The technician's side, step by step through the same services, at plausible times."""
+    from PIL import Image, ImageDraw
+
+    from .models.job import PriceItem
+    from .services import technician as job
+
+    def signature() -> bytes:
+        img = Image.new("RGBA", (480, 160), (255, 255, 255, 0))
+        d = ImageDraw.Draw(img)
+        points = [(20 + i * 55, rng.randint(30, 130)) for i in range(9)]
+        d.line(points, fill=(20, 20, 20, 255), width=4)
+        buf = io.BytesIO()
+        img.save(buf, "PNG")
+        return buf.getvalue()
+
+    actor = Actor(tech, "10.8.0.12")
+    moment = dispatched
+    outcome = rng.choices(["completed", "declined", "revisit", "in_progress"], [78, 7, 7, 8])[0]
+    materials = db.session.scalars(select(PriceItem).where(PriceItem.project_id == order.project_id,
+                                                           PriceItem.kind == "material")).all()
+
+    def step(fn, *args, minutes=(1, 5)):
+        nonlocal moment
+        moment += timedelta(minutes=rng.randint(*minutes))
+        with Travel(moment):
+            return fn(job.Step(actor, db.session.get(type(order), order.id)), *args)
+
+    step(job.accept, minutes=(1, 6))
+    for item in job.CHECKLIST:
+        step(job.tick, item, True, minutes=(0, 1))
+    step(job.depart, minutes=(2, 9))
+    step(job.arrive, minutes=(8, 25))
+    step(job.at_door, rng.choice(job.SHOE_CHOICES), rng.random() < 0.3, minutes=(1, 2))
+    item = rng.choice(materials)
+    quote = job.QuoteInput(labour_minutes=rng.choice([30, 60, 90, 120]), lines=[
+        job.QuoteLineInput(name=item.name, unit=item.unit, quantity_milli=1000 * rng.randint(1, 2),
+                           unit_price_fen=item.price_fen, price_item_id=item.id)])
+    if outcome == "declined":
+        step(job.decline, quote, DATA["decline_reasons"][rng.randrange(len(DATA["decline_reasons"]))])
+        return
+    step(job.consent, quote, signature(), minutes=(3, 8))
+    if outcome == "revisit":
+        start = local_to_utc(local_day(moment, "Asia/Shanghai") + timedelta(days=2), time(14), "Asia/Shanghai")
+        step(job.cannot_fix, DATA["revisit_reasons"][0], start, start + timedelta(hours=2), minutes=(10, 30))
+        return
+    if outcome == "in_progress":
+        return
+    step(job.note, DATA["work_notes"][rng.randrange(len(DATA["work_notes"]))], minutes=(15, 40))
+    step(job.finish, minutes=(1, 10))
+    step(job.sign_acceptance, True, signature(), minutes=(2, 6))
+    total = job.accepted_quote(db.session.get(type(order), order.id)).total_fen
+    method = rng.choices(list(job.PAY_METHODS), [5, 3, 2, 1])[0]
+    step(job.pay, job.PaymentInput(method=method, amount_fen=total, receipt_no=f"SJ{moment:%m%d}{order.id:04d}",
+                                   invoice_wanted=rng.random() < 0.15), minutes=(1, 3))
