@@ -204,3 +204,21 @@ def test_a_declined_order_asks_the_resident_why(org, make_order, phones, shot):
     res.get_by_role("button", name="提交").click()
     expect(res.get_by_text("谢谢，您的评价已提交。")).to_be_visible()
     expect(res.get_by_text("价格太高")).to_be_visible()
+
+
+def test_a_revoked_link_stops_polling_and_says_why(org, make_order, phones, fast_polling):
+    from wuye.services import Actor
+    from wuye.services import resident as links
+    order = make_order(technician=org.users["technician2"])
+    link, token = links.issue_link(Actor(org.users["clerk"], "x"), order)
+    res = phones()
+    polls = []
+    res.on("request", lambda r: polls.append(r.url) if r.url.endswith(token) else None)
+    res.goto(f"/s/{token}")
+    expect(res.get_by_role("heading", name="已派工")).to_be_visible()
+    links.revoke_link(Actor(org.users["clerk"], "x"), order, link.id)
+    db.session.commit()
+    expect(res.get_by_text("此链接无效，请联系客服获取新链接。")).to_be_visible(timeout=8000)
+    seen = len(polls)
+    res.wait_for_timeout(3000)  # three poll intervals
+    assert len(polls) == seen
