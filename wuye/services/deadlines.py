@@ -25,7 +25,7 @@ from sqlalchemy.orm import joinedload
 from ..clock import now as clock_now
 from ..database import transaction
 from ..extensions import db
-from ..models import Deadline, DeadlinePolicy, Project, RepairOrder, Role, User
+from ..models import Complaint, CorrectiveAction, Deadline, DeadlinePolicy, Project, RepairOrder, Role, User
 from . import Actor, DomainError
 from .audit import record
 
@@ -77,7 +77,17 @@ class Rule:
         return started_at + (due_at - started_at) * self.warn_fraction
 
 
+def complaint_chain(supervisor_hours: int, manager_hours: int) -> tuple[Link, ...]:
+    """B1 and B2 for complaints: the person responsible and the employee who received it (who
+    follows it, 跟进) → the CS supervisor → the project manager, who has the final say."""
+    return (Link((ASSIGNEE, DISPATCHER)),
+            Link((Role.CS_SUPERVISOR.value,), timedelta(hours=supervisor_hours)),
+            Link((Role.PROJECT_MANAGER.value,), timedelta(hours=manager_hours)))
+
+
 REPAIR = "repair_order"
+COMPLAINT = "complaint"
+CORRECTIVE_ACTION = "corrective_action"
 
 RULES: list[Rule] = [
     # A2: 维修前的准备工作 within 10 minutes of accepting the job
@@ -92,6 +102,24 @@ RULES: list[Rule] = [
     # A2: 约好下次维修时间 — the follow-up visit is a new appointment of its own
     Rule("revisit_arrival", _l("Follow-up visit arrival"), REPAIR, starts="revisit_booked", meets="arrived",
          length=timedelta(0), booked=True, warn_before=timedelta(minutes=30)),
+    # B5: 判定为无效的顾客投诉，客服部人员应在一天内与投诉人联系，做好解释工作
+    Rule("invalid_contact", _l("Explanation to the complainant"), COMPLAINT, starts="judged_invalid",
+         meets="explained", length=timedelta(days=1), chain=complaint_chain(4, 24)),
+    # B5: 判定为有效的投诉，三天内分析原因和责任，填写《顾客投诉处理记录表》，责任人制定纠正措施；
+    # 严重的，客服部经理组织到现场查看并记录
+    Rule("valid_record", _l("Complaint record and corrective actions"), COMPLAINT, starts="judged_valid",
+         meets="record_complete", length=timedelta(days=3), chain=complaint_chain(4, 24)),
+    # B5: 严重不合格服务项，应在48小时内有处理结果 — counted from the receipt: the complainant has
+    # waited since then; CS supervisor told at the breach
+    Rule("serious_result", _l("Handling result of a serious complaint"), COMPLAINT, starts="judged_serious",
+         meets="result_recorded", length=timedelta(hours=48), chain=complaint_chain(0, 12)),
+    # B5: 涉及其它单位（部门），在三天内与投诉人联系，做好解释工作
+    Rule("other_units_contact", _l("Contact the complainant (other units involved)"), COMPLAINT,
+         starts="other_units_involved", meets="complainant_contacted", length=timedelta(days=3),
+         chain=complaint_chain(4, 24)),
+    # B5: 根据纠正措施应完成的时间 — each action by its own due date
+    Rule("corrective_action", _l("Corrective action"), CORRECTIVE_ACTION, starts="action_set", meets="action_done",
+         length=timedelta(0), booked=True, warn_before=timedelta(days=1), chain=complaint_chain(24, 48)),
 ]
 TABLE: dict[str, Rule] = {r.name: r for r in RULES}
 
@@ -114,10 +142,23 @@ def _repair_link(order: RepairOrder, reader: User) -> str:
     return f"/desk/repairs/{order.number}"
 
 
+def _complaint_link(complaint: Complaint, reader: User) -> str:
+    return f"/complaints/{complaint.number}"
+
+
+def _action_link(action: CorrectiveAction, reader: User) -> str:
+    return f"/complaints/{action.complaint.number}#action-{action.seq}"
+
+
 SUBJECTS: dict[str, SubjectKind] = {
     # the dispatcher of a job not yet dispatched is the clerk who took the call
     REPAIR: SubjectKind(RepairOrder, lambda o: o.number, lambda o: o.technician_id,
                         lambda o: o.dispatched_by or o.created_by, _repair_link),
+    # a complaint's "dispatcher" is the employee who received it and forwarded it to CS
+    COMPLAINT: SubjectKind(Complaint, lambda c: c.number, lambda c: c.handler_id or c.registered_by_id,
+                           lambda c: c.received_by, _complaint_link),
+    CORRECTIVE_ACTION: SubjectKind(CorrectiveAction, lambda a: a.number, lambda a: a.owner_id,
+                                   lambda a: a.set_by, _action_link),
 }
 
 
@@ -171,7 +212,7 @@ def set_policy(actor: Actor, project: Project, kind: str, *, minutes: int | None
     if minutes is not None and not (0 <= minutes <= 60 * 24 * 30):
         raise DomainError(_("A deadline's length is 0 minutes to 30 days."))
     if warn_percent is not None and not (0 <= warn_percent < 100):
-        raise DomainError(_("Warn at 1–99% of the length, or 0 for no warning."))
+        raise DomainError(_("Warn at 1 to 99 percent of the length, or 0 for no warning."))
     if escalation_minutes is not None and (len(escalation_minutes) != len(rule.chain) - 1
                                            or any(m < 0 for m in escalation_minutes)):
         raise DomainError(_("Give %(n)d escalation delays in minutes, none negative.", n=len(rule.chain) - 1))
@@ -243,20 +284,26 @@ def meet(subject, event: str, at: datetime) -> list[Deadline]:
     return rows
 
 
-def close_for_subject(subject, at: datetime) -> int:
-    """The subject was cancelled or closed another way: its running deadlines end without breach
-    (one already breached keeps its breach, and stops escalating)."""
+def close_for_subject(subject, at: datetime, kinds: list[str] | None = None) -> int:
+    """The subject was cancelled or closed another way (or, with `kinds`, no longer needs those
+    deadlines): its running deadlines end without breach (one already breached keeps its breach,
+    and stops escalating)."""
+    stmt = update(Deadline).where(*_running(subject_type(subject), subject.id))
+    if kinds is not None:
+        stmt = stmt.where(Deadline.kind.in_(kinds))
     return db.session.execute(
-        update(Deadline).where(*_running(subject_type(subject), subject.id))
-        .values(closed_at=at, next_escalation_at=None).execution_options(synchronize_session=False)
+        stmt.values(closed_at=at, next_escalation_at=None).execution_options(synchronize_session=False)
     ).rowcount
 
 
-def assign(subject, user_id: int | None) -> int:
-    """The subject has a new responsible person (dispatch, reassign): its running deadlines follow."""
+def assign(subject, user_id: int | None, kinds: list[str] | None = None) -> int:
+    """The subject has a new responsible person (dispatch, reassign): its running deadlines (or
+    those of the given kinds) follow."""
+    stmt = update(Deadline).where(*_running(subject_type(subject), subject.id))
+    if kinds is not None:
+        stmt = stmt.where(Deadline.kind.in_(kinds))
     return db.session.execute(
-        update(Deadline).where(*_running(subject_type(subject), subject.id))
-        .values(responsible_id=user_id).execution_options(synchronize_session=False)
+        stmt.values(responsible_id=user_id).execution_options(synchronize_session=False)
     ).rowcount
 
 
