@@ -58,7 +58,7 @@ def test_the_escalation_inbox_lists_open_breaches_with_who_is_responsible(org, e
     tick(sh("15:11"))
     supervisor = as_role("cs_supervisor")
     html = supervisor.get("/desk/escalations").get_data(as_text=True)
-    assert emergency.number in html and org.users["technician"].name in html
+    assert f'href="/desk/repairs/{emergency.number}"' in html and org.users["technician"].name in html
     assert 'href="/desk/escalations"' in html  # in the nav
     assert 'href="/desk/escalations"' not in as_role("clerk").get("/desk/repairs").get_data(as_text=True)
     arrive(emergency, sh("15:12"))
