@@ -1,5 +1,7 @@
 """All models, imported here so Alembic and `db.create_all()` see every table."""
 from .audit import AuditEvent
+from .complaint import (Complaint, ComplaintContact, ComplaintCounter, ComplaintEscalation, ComplaintForwarding,
+                        CorrectiveAction)
 from .deadline import Deadline, DeadlineNotice, DeadlinePolicy, NoticeKind, WatcherHeartbeat
 from .job import (FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteLine, SheetRevision, Signature,
                   Visit, WorkNote)
@@ -15,4 +17,6 @@ __all__ = [
     "LoginSession", "NoticeKind", "Notification", "Project", "RepairCategory", "RepairCounter", "RepairOrder",
     "Role", "Source", "Unit", "Urgency", "User", "WatcherHeartbeat",
     "AppointmentRequest", "LinkHit", "ResidentLink", "ReturnVisit", "ServiceForm",
+    "Complaint", "ComplaintContact", "ComplaintCounter", "ComplaintEscalation", "ComplaintForwarding",
+    "CorrectiveAction",
 ]

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 class Transition:
     name: str
     sources: frozenset[str]
-    target: str
+    target: str | None  # None: a step recorded within the state (a complaint's record being filled)
     roles: frozenset[str]
 
 
@@ -24,5 +24,6 @@ class StateMachine:
         """Transition names this role may take from this state, in declaration order."""
         return [n for n, t in self.transitions.items() if state in t.sources and role in t.roles]
 
-    def target(self, name: str) -> str:
-        return self.transitions[name].target
+    def target(self, name: str, state: str | None = None) -> str | None:
+        """Where the transition leads; for an in-state step, the state it was taken from."""
+        return self.transitions[name].target or state
