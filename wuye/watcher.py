@@ -128,7 +128,7 @@ def start(app: Flask) -> Watcher:
         if _current is None or not _current.alive():
             _current = Watcher(app, float(app.config["WUYE_WATCHER_INTERVAL"]))
             _current.thread.start()
-            log.info("deadline watcher started, every %ss", _current.interval)
+            log.info("deadline watcher started in process %s, every %ss", _current.pid, _current.interval)
         return _current
 
 
