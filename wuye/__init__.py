@@ -127,6 +127,10 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
     from .resident.views import bp as resident_bp  # /s/<token> and /robots.txt
     app.register_blueprint(resident_bp)
+    from .complaints import labels as complaint_labels
+    from .complaints.views import bp as complaints_bp
+    app.register_blueprint(complaints_bp)
+    complaint_labels.register(app)
 
     from .permissions import PUBLIC, roles
     app.view_functions["static"] = roles(PUBLIC)(app.view_functions["static"])

@@ -29,6 +29,7 @@ HOMES = {
     Role.CS_SUPERVISOR: "desk.board",
     Role.PROJECT_MANAGER: "desk.board",
     Role.TECHNICIAN: "tech.home",
+    Role.DEPT_HEAD: "complaints.board",  # handles the complaints of their department (B1)
     Role.HOUSING_OFFICER: "fees.index",
     Role.ADMIN: "admin.users",
 }

@@ -11,6 +11,11 @@ ROLES = ["clerk", "technician", "housing_officer", "dept_head", "cs_supervisor",
 DESK = {"clerk", "cs_supervisor", "project_manager"}
 SIGNED_IN = set(ROLES) - {None}
 PUBLIC = set(ROLES)
+# complaints (issue 7): any employee takes one; CS registers; the board for CS, department heads, managers
+EMPLOYEES = SIGNED_IN - {"admin"}
+CS = {"clerk", "cs_supervisor"}
+MANAGERS = {"cs_supervisor", "project_manager"}
+BOARD = {"clerk", "dept_head", "cs_supervisor", "project_manager"}
 
 # endpoint → (method, url template, roles that get through)
 MATRIX = {
@@ -58,6 +63,35 @@ MATRIX = {
     "job.sign_acceptance": ("POST", "/tech/jobs/{number}/sign_acceptance", {"technician"}),
     "job.pay": ("POST", "/tech/jobs/{number}/pay", {"technician"}),
     "job.invoice_delivered": ("POST", "/tech/jobs/{number}/invoice_delivered", {"technician"}),
+    "complaints.new": ("GET", "/complaints/new", EMPLOYEES),
+    "complaints.units": ("GET", "/complaints/units?unit_query=12", EMPLOYEES),
+    "complaints.mine": ("GET", "/complaints/mine", EMPLOYEES),
+    "complaints.board": ("GET", "/complaints/", BOARD),
+    "complaints.review_list": ("GET", "/complaints/review", MANAGERS),
+    "complaints.show": ("GET", "/complaints/{complaint}", EMPLOYEES),
+    "complaints.print_forwarding": ("GET", "/complaints/{complaint}/forwarding", BOARD),
+    "complaints.print_record": ("GET", "/complaints/{complaint}/print", BOARD),
+    "complaints.register": ("POST", "/complaints/{complaint}/register", CS),
+    "complaints.forward": ("POST", "/complaints/{complaint}/forward", CS),
+    "complaints.repeat": ("POST", "/complaints/{complaint}/repeat", CS),
+    "complaints.classify": ("POST", "/complaints/{complaint}/classify", CS),
+    "complaints.overrule": ("POST", "/complaints/{complaint}/overrule", {"project_manager"}),
+    "complaints.assign": ("POST", "/complaints/{complaint}/assign", MANAGERS),
+    "complaints.refer": ("POST", "/complaints/{complaint}/refer", {"dept_head"}),
+    "complaints.record": ("POST", "/complaints/{complaint}/record", BOARD),
+    "complaints.confirm": ("POST", "/complaints/{complaint}/confirm", EMPLOYEES),
+    "complaints.inspect": ("POST", "/complaints/{complaint}/inspect", MANAGERS),
+    "complaints.set_action": ("POST", "/complaints/{complaint}/actions", BOARD),
+    "complaints.action_done": ("POST", "/complaints/{complaint}/actions/999/done", EMPLOYEES),
+    "complaints.verify_action": ("POST", "/complaints/{complaint}/actions/999/verify", CS),
+    "complaints.penalty": ("POST", "/complaints/{complaint}/penalty", BOARD - {"clerk"}),
+    "complaints.result": ("POST", "/complaints/{complaint}/result", BOARD),
+    "complaints.contact": ("POST", "/complaints/{complaint}/contacts", CS),
+    "complaints.reply": ("POST", "/complaints/{complaint}/reply", CS),
+    "complaints.close": ("POST", "/complaints/{complaint}/close", DESK),
+    "complaints.close_on_spot": ("POST", "/complaints/{complaint}/close-on-spot", CS),
+    "complaints.review": ("POST", "/complaints/{complaint}/review", MANAGERS),
+    "complaints.escalate": ("POST", "/complaints/{complaint}/escalate", EMPLOYEES),
     "notifications.index": ("GET", "/notifications/", SIGNED_IN),
     "notifications.badge": ("GET", "/notifications/badge", SIGNED_IN),
     "notifications.open_one": ("POST", "/notifications/{notification}/open", SIGNED_IN),
@@ -98,11 +132,12 @@ SESSION_ENDING = {"auth.logout"}
 
 
 @pytest.mark.parametrize("role", ROLES, ids=[r or "anonymous" for r in ROLES])
-def test_each_route_gives_each_role_its_expected_answer(role, app, org, make_order, clock, as_role, anon):
+def test_each_route_gives_each_role_its_expected_answer(role, app, org, make_order, clock, as_role, anon, kit):
     """One role against every route: allowed roles get through, others 403, strangers the login page."""
     from wuye.services import Actor, orgs
     from wuye.services.resident import issue_link
     order = make_order(technician=org.users["technician"])
+    complaint = kit.take(by="staff").number
     victim = orgs.add_user(Actor(None, "cli"), "victim", "staff", "P1", "victim-pass-1")
     _link, token = issue_link(Actor(org.users["clerk"], "x"), order)
     me = db.session.scalar(db.select(User).where(User.username == (role or "clerk")))
@@ -116,7 +151,7 @@ def test_each_route_gives_each_role_its_expected_answer(role, app, org, make_ord
         db.session.add(note)
         db.session.commit()
         url = template.format(number=order.number, unit=org.units[0].id, notification=note.id, victim=victim.id,
-                              token=token)
+                              token=token, complaint=complaint)
         r = b.get(url) if method == "GET" else b.post(url, {})
         where = f"{endpoint} as {role or 'anonymous'}: {r.status_code}"
         if role in allowed:

@@ -11,8 +11,7 @@ from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, I
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..models import Source, Urgency
-from ..formkit import options, values
-from ..phone import normalize_phone
+from ..formkit import ChinesePhone, options, values
 
 WINDOWS = ["08:00-10:00", "10:00-12:00", "12:00-14:00", "14:00-16:00", "16:00-18:00", "18:00-20:00"]
 
@@ -68,7 +67,8 @@ class IntakeForm(FlaskForm):
     unit_id = HiddenField(validators=[DataRequired(_l("Choose the unit from the search results."))])
     contact_name = StringField(_l("Contact name"),
                                validators=[DataRequired(_l("Enter the contact's name.")), Length(max=50)])
-    contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(_l("Enter a phone number."))])
+    contact_phone = StringField(_l("Contact phone"), validators=[DataRequired(_l("Enter a phone number.")),
+                                                                 ChinesePhone()])
     category = SelectField(_l("Category"), validators=[DataRequired(_l("Choose a category."))])
     description = TextAreaField(_l("What needs repairing"),
                                 validators=[DataRequired(_l("Describe the problem.")), Length(max=2000)])
@@ -88,13 +88,6 @@ class IntakeForm(FlaskForm):
             int(field.data)
         except (TypeError, ValueError):
             raise ValidationError(_l("Choose the unit from the search results.")) from None
-
-    def validate_contact_phone(self, field):
-        phone = normalize_phone(field.data)
-        if phone is None:
-            raise ValidationError(_l("Not a Chinese mobile (11 digits starting with 1) or landline "
-                                     "with area code (e.g. 0755-12345678)."))
-        field.data = phone
 
     def validate_reported_by(self, field):
         if self.source.data == Source.STAFF and not field.data:

@@ -19,6 +19,9 @@ def _deadline_params(p: dict) -> dict:
 
 def text(n: Notification) -> str:
     p = n.params or {}
+    if n.kind.startswith("complaint_"):
+        from ..complaints.messages import text as complaint_text
+        return complaint_text(n)
     if n.kind == "repair_dispatched":
         if p.get("urgency") == "emergency":
             return _("Emergency job %(number)s: %(unit)s", number=p.get("number"), unit=p.get("unit"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from ..clock import now as clock_now
@@ -47,11 +47,13 @@ def search(project: Project, f: BoardFilter, limit: int) -> tuple[list[RepairOrd
     q = (f.q or "").strip().replace(" ", "")
     if q:
         if q.upper().startswith("BX-"):
-            stmt = stmt.where(RepairOrder.number.startswith(q.upper(), autoescape=True))
+            stmt = stmt.where(ascii_prefix(RepairOrder.number, q.upper()))
         else:
-            units = select(Unit.id).where(Unit.project_id == project.id, _unit_matches(q))
-            stmt = stmt.where(or_(RepairOrder.contact_phone.startswith(q, autoescape=True),
-                                  RepairOrder.unit_id.in_(units)))
+            # the few matching units first: an OR with a subquery makes PostgreSQL walk every order
+            unit_ids = list(db.session.scalars(
+                select(Unit.id).where(Unit.project_id == project.id, _unit_matches(q)).limit(200)))
+            by_phone = ascii_prefix(RepairOrder.contact_phone, q)
+            stmt = stmt.where(or_(by_phone, RepairOrder.unit_id.in_(unit_ids)) if unit_ids else by_phone)
     if f.before:
         stmt = stmt.where(RepairOrder.id < f.before)
     stmt = stmt.order_by(RepairOrder.id.desc()).limit(limit + 1).options(
@@ -60,6 +62,13 @@ def search(project: Project, f: BoardFilter, limit: int) -> tuple[list[RepairOrd
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, (rows[-1].id if more and rows else None)
+
+
+def ascii_prefix(column, prefix: str):
+    """`column LIKE 'prefix%'` as a range, which a plain btree index serves on both databases
+    (SQLite drops its LIKE optimisation once an ESCAPE clause is present; PostgreSQL needs a
+    pattern-ops index for LIKE). Only for ASCII values such as order numbers and phones."""
+    return and_(column >= prefix, column < prefix + "\x7f")
 
 
 def find_units(project: Project, text: str, limit: int = 8) -> list[Unit]:

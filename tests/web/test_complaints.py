@@ -1,0 +1,292 @@
+"""The complaint pages through the test client with CSRF on: intake by any employee, the board and
+its filters, the record's steps as htmx fragments, printing, "my complaints", notices."""
+from __future__ import annotations
+
+import re
+
+from wuye.extensions import db
+from wuye.models import Complaint, Notification
+from wuye.services import complaint_classification as classification
+from wuye.services import complaint_record as rec
+from wuye.services import complaints
+from wuye.services.deadlines import tick
+
+from ..unit.test_deadlines import sh
+
+
+def html(r) -> str:
+    return r.get_data(as_text=True)
+
+
+def numbers(page: str) -> list[str]:
+    return re.findall(r"TS-\d{8}-\d{4}", page)
+
+
+# ---- intake --------------------------------------------------------------------------------
+
+def test_an_employee_takes_a_complaint_on_the_phone_form_and_finds_it_in_my_complaints(kit, as_role, org):
+    b = as_role("staff")
+    page = html(b.get("/complaints/new"))
+    assert 'name="channel"' in page and 'name="unit_query"' in page
+    units = html(b.get("/complaints/units?unit_query=1201"))
+    assert f'value="{org.units[0].id}"' in units and "3栋2单元1201" in units
+    r = b.post("/complaints/new", {"channel": "phone", "unit_id": org.units[0].id, "complainant_name": "王女士",
+                                   "complainant_phone": "138 1234 5678", "topic": "repair",
+                                   "content": "楼道灯坏了一周", "received_at": "2026-11-27T13:50"})
+    assert r.status_code == 303 and "/complaints/mine?taken=TS-20261127-0001" in r.headers["Location"]
+    c = db.session.scalar(db.select(Complaint))
+    assert (c.complainant_phone, c.unit_id, c.received_at) == ("13812345678", org.units[0].id, sh("13:50"))
+    mine = html(b.get(r.headers["Location"]))
+    assert "TS-20261127-0001" in mine and "楼道灯坏了一周" in mine
+
+
+def test_the_intake_form_says_what_is_missing(kit, as_role):
+    b = as_role("technician")
+    b.get("/complaints/new")
+    r = b.post("/complaints/new", {"channel": "visit", "complainant_name": "", "content": "",
+                                   "solved_on_spot": "y", "spot_action": ""})
+    page = html(r)
+    assert r.status_code == 422
+    assert page.count('class="error"') >= 4  # name, content, spot action, unit or phone
+    assert db.session.scalar(db.select(db.func.count()).select_from(Complaint)) == 0
+
+
+def test_solved_on_the_spot_from_the_form(kit, as_role, org):
+    b = as_role("staff")
+    b.get("/complaints/new")
+    r = b.post("/complaints/new", {"channel": "visit", "unit_id": org.units[1].id, "complainant_name": "李先生",
+                                   "content": "电梯按钮失灵", "solved_on_spot": "y", "spot_action": "重启电梯控制箱，已恢复"})
+    assert r.status_code == 303
+    c = db.session.scalar(db.select(Complaint))
+    assert c.solved_on_spot and c.spot_action == "重启电梯控制箱，已恢复"
+    assert {n.kind for n in db.session.scalars(db.select(Notification))} == {"complaint_solved_on_spot"}
+
+
+# ---- the board -------------------------------------------------------------------------------
+
+def test_the_board_shows_each_state_as_a_column(kit, as_role):
+    kit.take()
+    kit.register(kit.take(unit=1))
+    kit.valid(unit=2)
+    kit.invalid(unit=None, phone="13900001111")
+    page = html(as_role("clerk").get("/complaints/"))
+    for column in ("登记", "调查中", "处理中", "待回复", "已关闭"):
+        assert column in page
+    cols = re.findall(r'<section class="kcol kcol-(\w+)".*?</section>', page, re.S)
+    assert cols == ["received", "investigating", "handling", "awaiting_reply", "closed"]
+    assert len(set(numbers(page))) == 4
+
+
+def test_the_board_filters_serious_overdue_department_validity_and_review(kit, as_role, clock):
+    serious = kit.valid(severity="serious", criteria=["quality_system"])
+    normal = kit.valid(unit=1)
+    security = kit.take(unit=2)
+    kit.register(security, depts=("security",))
+    invalid = kit.invalid(unit=None, phone="13900001111")
+    b = as_role("clerk")
+
+    def shown(query: str) -> set[str]:
+        r = b.get("/complaints/?" + query, headers={"HX-Request": "true"})
+        assert r.status_code == 200 and "<html" not in html(r)  # the columns only
+        return set(numbers(html(r)))
+
+    assert shown("serious=y") == {serious.number}
+    assert shown("review=y") == {serious.number}
+    assert shown("validity=invalid") == {invalid.number}
+    assert shown("validity=pending") == {security.number}
+    assert shown(f"department={kit.depts['security'].id}") == {security.number}
+    assert shown(f"q={normal.number}") == {normal.number}
+    assert shown("overdue=y") == set()
+    clock.advance(days=1, minutes=1)
+    assert shown("overdue=y") == {invalid.number}
+
+
+def test_a_department_head_sees_the_complaints_of_the_department(kit, as_role):
+    ours = kit.valid()
+    theirs = kit.take(unit=1)
+    kit.register(theirs, depts=("security",))
+    b = as_role("dept_head")
+    assert set(numbers(html(b.get("/complaints/")))) == {ours.number}
+    assert b.get(f"/complaints/{theirs.number}").status_code == 404
+
+
+def test_an_employee_sees_only_the_complaints_they_are_part_of(kit, as_role):
+    c = kit.take(by="staff")
+    assert as_role("staff").get(f"/complaints/{c.number}").status_code == 200
+    assert as_role("technician").get(f"/complaints/{c.number}").status_code == 404
+    assert as_role("p2_clerk").get(f"/complaints/{c.number}").status_code == 404
+
+
+# ---- the record and its steps -----------------------------------------------------------------
+
+def test_a_step_through_htmx_answers_with_the_record_fragment(kit, as_role):
+    c = kit.take()
+    b = as_role("clerk")
+    b.get(f"/complaints/{c.number}")
+    r = b.post(f"/complaints/{c.number}/register", {
+        "register-topic": "repair", "register-work_log": "业主称楼道灯坏一周", "register-severity": "serious",
+        "register-criteria": ["media", "image"], "register-departments": [kit.depts["eng"].id],
+        "register-forward_mode": "written", "register-forward_note": "书面转呈工程部"}, htmx=True)
+    page = html(r)
+    assert r.status_code == 200 and "<html" not in page
+    assert "Registered and forwarded." in page or "已登记" in page or "alert-ok" in page
+    assert "complaint-changed" in r.headers["HX-Trigger"]
+    c = kit.fresh(c)
+    assert (c.state, c.severity, c.criteria) == ("investigating", "serious", ["image", "media"])
+
+
+def test_a_step_with_errors_comes_back_as_the_form_with_422(kit, as_role):
+    c = kit.take()
+    b = as_role("clerk")
+    b.get(f"/complaints/{c.number}")
+    r = b.post(f"/complaints/{c.number}/register", {
+        "register-topic": "repair", "register-work_log": "记录", "register-severity": "serious",
+        "register-departments": [kit.depts["eng"].id], "register-forward_mode": "phone"}, htmx=True)
+    page = html(r)
+    assert r.status_code == 422 and "<html" not in page
+    assert page.count('class="error"') >= 2  # no criterion; not in writing
+    assert kit.fresh(c).state == "received"
+
+
+def test_a_refusal_by_the_procedure_is_said_on_the_record(kit, as_role):
+    c = kit.valid()
+    b = as_role("clerk")
+    b.get(f"/complaints/{c.number}")
+    r = b.post(f"/complaints/{c.number}/result", {"result-result": "已处理"}, htmx=True)
+    assert r.status_code == 409
+    assert 'role="alert"' in html(r)
+    assert kit.fresh(c).state == "handling"
+
+
+def test_a_plain_form_post_redirects_to_the_record(kit, as_role):
+    c = kit.take()
+    b = as_role("clerk")
+    b.get(f"/complaints/{c.number}")
+    r = b.post(f"/complaints/{c.number}/classify", {"classify-validity": "valid"})
+    assert r.status_code == 422  # not registered yet: the form is back
+    kit.register(c)
+    r = b.post(f"/complaints/{c.number}/classify", {
+        "classify-validity": "invalid", "classify-invalid_reason": "unaware_of_rules",
+        "classify-severity": "normal"})
+    assert r.status_code == 303 and r.headers["Location"].endswith(f"/complaints/{c.number}")
+    assert kit.fresh(c).validity == "invalid"
+
+
+def test_the_record_page_shows_only_the_steps_the_reader_may_take(kit, as_role):
+    c = kit.valid()
+    clerk = html(as_role("clerk").get(f"/complaints/{c.number}"))
+    assert f"/complaints/{c.number}/record" in clerk and f"/complaints/{c.number}/overrule" not in clerk
+    manager = html(as_role("project_manager").get(f"/complaints/{c.number}"))
+    assert f"/complaints/{c.number}/overrule" in manager
+    staff = html(as_role("staff").get(f"/complaints/{c.number}"))  # took it: may follow and escalate
+    assert f"/complaints/{c.number}/escalate" in staff and f"/complaints/{c.number}/record" not in staff
+
+
+def test_escalating_from_my_complaints_comes_back_there(kit, as_role):
+    c = kit.take(by="staff")
+    b = as_role("staff")
+    b.get("/complaints/mine")
+    r = b.post(f"/complaints/{c.number}/escalate", {"escalate-to_role": "project_manager",
+                                                    "escalate-reason": "两天没人联系", "back": "mine"})
+    assert r.status_code == 303 and "/complaints/mine" in r.headers["Location"]
+    page = html(b.get(r.headers["Location"]))
+    assert "两天没人联系" in page
+
+
+def test_the_owner_reports_a_corrective_action_done_from_my_complaints(kit, as_role):
+    c = kit.valid()
+    a = kit.action(c, owner="technician")
+    b = as_role("technician")
+    page = html(b.get("/complaints/mine"))
+    assert a.number in page
+    r = b.post(f"/complaints/{c.number}/actions/{a.id}/done", {f"done{a.id}-note": "已更换灯泡", "back": "mine"})
+    assert r.status_code == 303
+    db.session.expire_all()
+    assert kit.fresh(c).actions[0].state == "done"
+
+
+def test_the_management_review_list_and_its_figures(kit, as_role):
+    c = kit.valid(severity="serious", criteria=["quality_system"])
+    kit.invalid(unit=1)
+    page = html(as_role("project_manager").get("/complaints/review"))
+    assert c.number in page
+    assert page.count('<table class="board figure">') == 4
+    r = as_role("project_manager").post(f"/complaints/{c.number}/review",
+                                        {"review-conclusion": "修订维修服务规程", "back": "review"})
+    assert r.status_code == 303 and "/complaints/review" in r.headers["Location"]
+    assert kit.fresh(c).review_conclusion == "修订维修服务规程"
+
+
+# ---- printing ----------------------------------------------------------------------------------
+
+def test_the_written_forwarding_and_the_complaint_record_print(kit, as_role):
+    c = kit.valid(severity="serious", criteria=["media"])
+    kit.findings(c)
+    kit.action(c)
+    b = as_role("clerk")
+    forwarding = html(b.get(f"/complaints/{c.number}/forwarding"))
+    assert c.number in forwarding and "工程部" in forwarding and "print.css" in forwarding
+    record = html(b.get(f"/complaints/{c.number}/print"))
+    assert "维修工未按约定时间上门" in record and "更换楼道灯并巡检同楼层照明" in record
+
+
+# ---- notices and the deadline pages ------------------------------------------------------------
+
+def test_every_complaint_notice_reads_as_a_sentence(kit, as_role, clock):
+    c = kit.take(by="staff", solved_on_spot=False)
+    complaints.escalate(kit.actor("staff"), kit.fresh(c), "cs_supervisor", "没人联系")
+    kit.register(c)
+    c = kit.classify(c, "valid", severity="serious", criteria=["quality_system"])
+    classification.assign(kit.actor("cs_supervisor"), kit.fresh(c), kit.org.users["project_manager"].id)
+    kit.findings(c)
+    a = kit.action(c, owner="technician")
+    rec.action_done(kit.actor("technician"), kit.fresh(c), a.id, "完成")
+    rec.verify_action(kit.actor("clerk"), kit.fresh(c), a.id, False, "无效", clock.now.replace(year=2027))
+    kit.inspect(c)
+    kit.result(c)
+    kit.reply(c, "dissatisfied")
+    from wuye.notifications.messages import text
+    notes = db.session.scalars(db.select(Notification)).all()
+    kinds = {n.kind for n in notes}
+    assert {"complaint_received", "complaint_reported", "complaint_escalated", "complaint_forwarded",
+            "complaint_assigned", "complaint_review", "complaint_confirm", "complaint_action_set",
+            "complaint_action_done", "complaint_action_ineffective", "complaint_result",
+            "complaint_dissatisfied"} <= kinds
+    from flask import current_app
+    with current_app.test_request_context():
+        for n in notes:
+            assert c.number in text(n) and "Notice:" not in text(n), n.kind
+
+
+def test_a_complaint_breach_is_in_the_escalation_inbox_with_its_link(kit, as_role, clock):
+    clock.set(sh("14:00"))
+    c = kit.valid(severity="serious", criteria=["media"])
+    tick(sh("14:01", 29))
+    page = html(as_role("cs_supervisor").get("/desk/escalations"))
+    assert f'href="/complaints/{c.number}"' in page
+    notes = html(as_role("cs_supervisor").get("/notifications/"))
+    assert c.number in notes
+
+
+def test_homes_reach_new_complaint_and_my_complaints(kit, as_role):
+    for role in ("staff", "housing_officer", "technician", "dept_head"):
+        page = html(as_role(role).get("/me"))
+        assert "/complaints/mine" in page and "/complaints/new" in page, role
+
+
+def test_a_department_heads_home_is_the_complaint_board(kit, as_role):
+    r = as_role("dept_head").get("/")
+    assert r.status_code == 302 and r.headers["Location"].endswith("/complaints/")
+
+
+def test_the_cs_supervisor_names_the_handler_from_a_board_card(kit, as_role):
+    c = kit.valid()
+    pm = kit.org.users["project_manager"].id
+    b = as_role("cs_supervisor")
+    assert f"/complaints/{c.number}/assign" in html(b.get("/complaints/"))
+    assert f"/complaints/{c.number}/assign" not in html(as_role("clerk").get("/complaints/"))
+    r = b.post(f"/complaints/{c.number}/assign", {"assign-handler": pm, "back": "board"}, htmx=True)
+    assert r.status_code == 204 and "complaint-changed" in r.headers["HX-Trigger"]
+    assert kit.fresh(c).handler_id == pm
+    again = b.post(f"/complaints/{c.number}/assign", {"assign-handler": pm, "back": "board"}, htmx=True)
+    assert again.status_code == 409 and "<html" not in html(again)
