@@ -117,6 +117,9 @@ def test_the_declined_quote_closes_the_order(org, make_order, phone, shot):
     page.get_by_role("button", name="客户谢绝").click()
     expect(page.get_by_role("heading", name="客户谢绝")).to_be_visible()
     shot(page, "tech-declined")
+    # the page moves on at once; the server has it once the outbox is empty
+    page.wait_for_function("() => window.wuyeOutbox.pending === 0 && !window.wuyeOutbox.replaying"
+                           " && window.wuyeOutbox.done >= 9")
     db.session.rollback()  # end the test's read snapshot: the live server wrote since
     assert db.session.get(RepairOrder, order.id).state == "declined"
     assert db.session.scalar(db.select(Quote).where(Quote.order_id == order.id)).decision == "declined"
