@@ -279,14 +279,21 @@
      is lost; steps taken meanwhile are applied again on top. */
   function refreshJob() {
     if (!jobEl) return Promise.resolve();
+    var asked = counts.done;  // a step answered while the copy was on its way makes the copy stale
     return fetch(location.pathname, { credentials: "same-origin" }).then(function (res) {
       if (!res.ok || res.redirected) return null;
       return res.text();
     }).then(function (html) {
-      if (!html || (window.wuyeJob && window.wuyeJob.busy(jobEl))) return;
+      if (!html || replaying || counts.done !== asked) return;  // the next replay's end refreshes
+      if (window.wuyeJob && window.wuyeJob.busy(jobEl)) return;
       var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("job");
       if (!fresh) return;
       var adopted = document.importNode(fresh, true);
+      // what the technician opened stays open
+      jobEl.querySelectorAll("details[id][open]").forEach(function (d) {
+        var twin = adopted.querySelector("#" + d.id);
+        if (twin) twin.open = true;
+      });
       jobEl.replaceWith(adopted);
       jobEl = adopted;
       transitions = JSON.parse(jobEl.dataset.transitions);
