@@ -57,6 +57,8 @@ def seed(skip_if_present: bool = False, orders: int = 90, rng_seed: int = 202611
         orgs.add_user(CLI, username, role, None if role == Role.ADMIN else code, DEMO_PASSWORD, display,
                       department_id=depts[dept].id if dept else None)
     _seed_orders(project, rng, orders)
+    from .demo_complaints import seed_complaints
+    seed_complaints(project)
     return True
 
 

@@ -145,7 +145,7 @@ def review_list():
     days = max(7, min(days, 366))
     since = clock_now() - timedelta(days=days)
     return render("complaints/review.html", complaints=boards.review_list(project),
-                  figures=boards.figures(project, since), days=days, form=f.ReviewForm(formdata=None))
+                  figures=boards.figures(project, since), days=days, form=f.ReviewForm(formdata=None, prefix="review"))
 
 
 # ---- the full record ------------------------------------------------------------------------
