@@ -103,7 +103,7 @@ def test_the_board_filters_serious_overdue_department_validity_and_review(kit, a
 
 def test_a_department_head_sees_the_complaints_of_the_department(kit, as_role):
     ours = kit.valid()
-    theirs = kit.take(unit=1)
+    theirs = kit.take(unit=1, by="clerk")
     kit.register(theirs, depts=("security",))
     b = as_role("dept_head")
     assert set(numbers(html(b.get("/complaints/")))) == {ours.number}
@@ -115,6 +115,15 @@ def test_an_employee_sees_only_the_complaints_they_are_part_of(kit, as_role):
     assert as_role("staff").get(f"/complaints/{c.number}").status_code == 200
     assert as_role("technician").get(f"/complaints/{c.number}").status_code == 404
     assert as_role("p2_clerk").get(f"/complaints/{c.number}").status_code == 404
+
+
+def test_the_direct_superior_opens_the_complaint_they_were_told_of(kit, as_role):
+    c = kit.take(by="staff")  # the staff member of 秩序部 reports to the 工程部 head
+    b = as_role("dept_head")
+    note = db.session.scalar(db.select(Notification).where(Notification.kind == "complaint_reported"))
+    assert note.link == f"/complaints/{c.number}"
+    assert b.get(note.link).status_code == 200
+    assert c.number not in html(b.get("/complaints/"))  # not their department's to handle
 
 
 # ---- the record and its steps -----------------------------------------------------------------
@@ -290,3 +299,11 @@ def test_the_cs_supervisor_names_the_handler_from_a_board_card(kit, as_role):
     assert kit.fresh(c).handler_id == pm
     again = b.post(f"/complaints/{c.number}/assign", {"assign-handler": pm, "back": "board"}, htmx=True)
     assert again.status_code == 409 and "<html" not in html(again)
+
+
+def test_the_deadlines_card_refreshes_on_its_own(kit, as_role):
+    c = kit.valid(severity="serious", criteria=["media"])
+    r = as_role("clerk").get(f"/complaints/{c.number}?part=deadlines", headers={"HX-Request": "true"})
+    page = html(r)
+    assert r.status_code == 200 and "<html" not in page and "<form" not in page
+    assert "严重投诉处理结果" in page and "剩余" in page

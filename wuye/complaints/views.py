@@ -227,9 +227,9 @@ def build_forms(c: Complaint, bound: dict | None = None) -> dict:
 
 
 def page(c: Complaint, status: int = 200, bound: dict | None = None, error: str | None = None,
-         message: str | None = None):
+         message: str | None = None, block: str = "body"):
     allowed = steps(current_user, c)
-    return render("complaints/record.html", block="body", c=c, allowed=allowed, forms=build_forms(c, bound),
+    return render("complaints/record.html", block=block, c=c, allowed=allowed, forms=build_forms(c, bound),
                   action_steps={a.id: action_steps(current_user, c, a) for a in c.actions},
                   deadlines=for_subject(c), action_deadlines={a.id: for_subject(a) for a in c.actions},
                   events=boards.timeline(c), later=boards.later_complaints(c),
@@ -241,7 +241,8 @@ def page(c: Complaint, status: int = 200, bound: dict | None = None, error: str 
 @bp.route("/<number>")
 @roles(EMPLOYEES)
 def show(number: str):
-    return page(complaint_or_404(number))
+    # the deadlines card polls for itself; a plain request still gets the whole page
+    return page(complaint_or_404(number), block="deadlines" if request.args.get("part") == "deadlines" else "body")
 
 
 # ---- printable documents --------------------------------------------------------------------

@@ -3,12 +3,29 @@
 Customer service and the managers see every complaint of their project. A department head sees
 the complaints of their department (involved, responsible, or handed to them). Anyone else sees
 the complaints they took, and those in which they are involved, responsible or own a corrective
-action. The state machine says which role may take a step; these rules say on which complaint.
+action; a direct superior sees what their people took. The state machine says which role may take
+a step; these rules say on which complaint.
 """
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from ..extensions import db
 from ..models import Complaint, CorrectiveAction, Role, User
 from ..workflow.complaint import COMPLAINT, RECORDERS, SEE_ALL, ComplaintState
+
+
+def superior_of(user: User) -> User | None:
+    """The direct superior (直属上级): as set on the user, else the head of their department."""
+    if user.superior_id:
+        boss = db.session.get(User, user.superior_id)
+        if boss is not None and boss.active:
+            return boss
+    if user.department_id and user.role != Role.DEPT_HEAD:
+        return db.session.scalar(select(User).where(
+            User.project_id == user.project_id, User.department_id == user.department_id,
+            User.role == Role.DEPT_HEAD, User.active.is_(True)).order_by(User.id).limit(1))
+    return None
 
 
 def in_department_scope(user: User, c: Complaint) -> bool:
@@ -33,7 +50,10 @@ def can_see(user: User, c: Complaint) -> bool:
         return True
     if user.role == Role.DEPT_HEAD and in_department_scope(user, c):
         return True
-    return involved(user, c)
+    if involved(user, c):
+        return True
+    boss = superior_of(c.received_by)  # the direct superior was told of it (B1, B2): may follow it
+    return boss is not None and boss.id == user.id
 
 
 def may_record(user: User, c: Complaint) -> bool:

@@ -25,7 +25,7 @@ from ..phone import normalize_phone
 from ..workflow.complaint import COMPLAINT, EMPLOYEES, OPEN_STATES, ComplaintState
 from . import Actor, DomainError, InvalidInput, NotAllowed, deadlines
 from .audit import record
-from .complaint_access import can_see, object_allows
+from .complaint_access import can_see, object_allows, superior_of
 from .notifications import notify
 from .numbering import complaint_number
 
@@ -130,19 +130,6 @@ class Intake:
     received_at: datetime | None = None
     solved_on_spot: bool = False
     spot_action: str = ""
-
-
-def superior_of(user: User) -> User | None:
-    """The direct superior (直属上级): as set on the user, else the head of their department."""
-    if user.superior_id:
-        boss = db.session.get(User, user.superior_id)
-        if boss is not None and boss.active:
-            return boss
-    if user.department_id and user.role != Role.DEPT_HEAD:
-        return db.session.scalar(select(User).where(
-            User.project_id == user.project_id, User.department_id == user.department_id,
-            User.role == Role.DEPT_HEAD, User.active.is_(True)).order_by(User.id).limit(1))
-    return None
 
 
 def take(actor: Actor, project: Project, intake: Intake, *, now: datetime | None = None) -> Complaint:
