@@ -60,6 +60,24 @@ def shot():
 
 
 @pytest.fixture
+def tech_phone(browser, base_url):
+    """(context, page): the technician signed in on a 390×844 touch phone, the worker ready."""
+    from playwright.sync_api import expect
+
+    from tests.fixtures.data import PASSWORD
+    context = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **PHONE)
+    context.set_default_timeout(10000)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("用户名").fill("technician")
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    expect(page.get_by_role("heading", name="我的工单")).to_be_visible()
+    yield context, page
+    context.close()
+
+
+@pytest.fixture
 def login():
     def do(page, username: str, password: str):
         page.goto("/login")

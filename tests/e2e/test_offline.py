@@ -7,13 +7,11 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.data import PASSWORD
 from wuye.extensions import db
 from wuye.models import AuditEvent, RepairOrder
 from wuye.models.job import Payment, Quote, SheetRevision, Signature
 from wuye.models.offline import IdempotencyRecord, RefusedAction
 
-from .conftest import PHONE
 from .test_technician_job import sign
 
 pytestmark = pytest.mark.e2e
@@ -22,18 +20,10 @@ STEPS = ["check", "depart", "arrive", "at_door", "consent", "note", "finish", "s
 
 
 @pytest.fixture
-def phone(browser, base_url):
-    context = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **PHONE)
-    context.set_default_timeout(10000)
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("用户名").fill("technician")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="我的工单")).to_be_visible()
+def phone(tech_phone):
+    context, page = tech_phone
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    yield context, page
-    context.close()
+    return context, page
 
 
 def fresh():

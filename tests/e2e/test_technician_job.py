@@ -6,28 +6,17 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.fixtures.data import PASSWORD
 from wuye.extensions import db
 from wuye.models import RepairOrder
 from wuye.models.job import Payment, Quote, SheetRevision
 
-from .conftest import PHONE
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
-def phone(browser, base_url):
-    context = browser.new_context(base_url=base_url, locale="zh-CN", timezone_id="Asia/Shanghai", **PHONE)
-    context.set_default_timeout(10000)
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("用户名").fill("technician")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    expect(page.get_by_role("heading", name="我的工单")).to_be_visible()
-    yield page
-    context.close()
+def phone(tech_phone):
+    return tech_phone[1]
 
 
 def sign(page, nth=0):

@@ -6,8 +6,10 @@ event and deadline changes.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -78,6 +80,35 @@ def _audit(actor: Actor, order: RepairOrder, action: str, at: datetime, received
     order.updated_at = received
 
 
+class _Act:
+    """One step under way: the locked order, when it happened on the phone, when it arrived."""
+
+    def __init__(self, actor: Actor, order: RepairOrder, at: datetime, received: datetime):
+        self.actor, self.order, self.at, self.received = actor, order, at, received
+
+    def step(self, transition: str) -> None:
+        _step(self.actor, self.order, transition)
+
+    def audit(self, action: str, **changes) -> None:
+        _audit(self.actor, self.order, action, self.at, self.received, **changes)
+
+
+@contextlib.contextmanager
+def _acting(s: Step, transition: str | None = None, *, check: bool = True) -> Iterator[_Act]:
+    """The frame of every step: one transaction, the order locked, the phone's time bounded, and
+    (unless the step checks its own inputs first) the transition or the ownership checked."""
+    received = clock_now()
+    with transaction():
+        order = _lock(s.order)
+        act = _Act(s.actor, order, happened(order, s.at, received), received)
+        if check:
+            if transition:
+                act.step(transition)
+            else:
+                _mine(order, s.actor)
+        yield act
+
+
 @dataclass
 class Step:
     """What every technician action carries: who, which order, when on the phone."""
@@ -89,28 +120,22 @@ class Step:
 # ---- accept, prepare, depart, arrive --------------------------------------------------------
 
 def accept(s: Step) -> RepairOrder:
-    received = clock_now()
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
-        _step(s.actor, order, "accept")
+    with _acting(s, "accept") as act:
+        order, at = act.order, act.at
         order.accepted_at = at
         if current_visit(order) is None:
             db.session.add(Visit(order_id=order.id, number=1, appointment_start=order.appointment_start,
                                  appointment_end=order.appointment_end, checklist={}))
         deadlines.open_deadline(order, "preparation", at)
-        _audit(s.actor, order, "accept", at, received)
+        act.audit("accept")
     return order
 
 
 def tick(s: Step, item: str, checked: bool) -> Visit:
     if item not in CHECKLIST:
         raise InvalidInput(_("Unknown checklist item."))
-    received = clock_now()
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
-        _mine(order, s.actor)
+    with _acting(s) as act:
+        order, at = act.order, act.at
         if order.state not in (RepairState.ACCEPTED, RepairState.SCHEDULED):
             raise DomainError(_("The checklist is done before leaving for the job."))
         visit = current_visit(order)
@@ -120,53 +145,45 @@ def tick(s: Step, item: str, checked: bool) -> Visit:
         else:
             marks.pop(item, None)
         visit.checklist = marks
-        _audit(s.actor, order, "check" if checked else "uncheck", at, received, item=item)
+        act.audit("check" if checked else "uncheck", item=item)
     return visit
 
 
 def depart(s: Step) -> RepairOrder:
-    received = clock_now()
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
+    with _acting(s, check=False) as act:
+        order, at = act.order, act.at
         visit = current_visit(order)
         missing = [i for i in CHECKLIST if i not in (visit.checklist or {})] if visit else list(CHECKLIST)
         if missing:
             raise InvalidInput(_("Tick every item of the preparation checklist before leaving."))
-        _step(s.actor, order, "depart")
+        act.step("depart")
         visit.departed_at = at
         deadlines.meet(order, "prepared", at)
-        _audit(s.actor, order, "depart", at, received, visit=visit.number)
+        act.audit("depart", visit=visit.number)
     return order
 
 
 def arrive(s: Step) -> RepairOrder:
-    received = clock_now()
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
-        _step(s.actor, order, "arrive")
+    with _acting(s, "arrive") as act:
+        order, at = act.order, act.at
         visit = current_visit(order)
         visit.arrived_at = at
         deadlines.meet(order, "arrived", at)
-        _audit(s.actor, order, "arrive", at, received, visit=visit.number)
+        act.audit("arrive", visit=visit.number)
     return order
 
 
 def at_door(s: Step, shoe_choice: str, furniture_consent: bool | None) -> Visit:
     if shoe_choice not in SHOE_CHOICES:
         raise InvalidInput(_("Choose shoe covers, slippers or neither, as the customer prefers."))
-    received = clock_now()
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
-        _mine(order, s.actor)
+    with _acting(s) as act:
+        order = act.order
         if order.state not in (RepairState.ON_SITE, RepairState.IN_PROGRESS):
             raise DomainError(_("This is recorded at the customer's door."))
         visit = current_visit(order)
         visit.shoe_choice = shoe_choice
         visit.furniture_consent = furniture_consent
-        _audit(s.actor, order, "at_door", at, received, shoe_choice=shoe_choice,
+        act.audit("at_door", shoe_choice=shoe_choice,
                furniture_consent=furniture_consent)
     return visit
 
@@ -269,15 +286,12 @@ def _new_quote(order: RepairOrder, q: QuoteInput) -> Quote:
 
 def consent(s: Step, q: QuoteInput, signature_png: bytes | None) -> Quote:
     """The customer agrees to hours, materials and fee, and signs: work may start."""
-    received = clock_now()
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
-        _step(s.actor, order, "consent")
+    with _acting(s, "consent") as act:
+        order, at = act.order, act.at
         quote = _new_quote(order, q)
         quote.decision, quote.decided_at = "consented", at
         quote.signature_id = _signature(order, "quote", signature_png, quote.content_digest, at).id
-        _audit(s.actor, order, "consent", at, received, total_fen=quote.total_fen, quote=quote.revision)
+        act.audit("consent", total_fen=quote.total_fen, quote=quote.revision)
     return quote
 
 
@@ -286,17 +300,14 @@ def decline(s: Step, q: QuoteInput, reason: str) -> Quote:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Note why the customer declined."))
-    received = clock_now()
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
-        _step(s.actor, order, "decline")
+    with _acting(s, "decline") as act:
+        order, at = act.order, act.at
         quote = _new_quote(order, q)
         quote.decision, quote.decided_at, quote.decline_reason = "declined", at, reason
         current_visit(order).outcome, current_visit(order).outcome_reason = "declined", reason
         order.closed_at = at
         deadlines.close_for_subject(order, at)
-        _audit(s.actor, order, "decline", at, received, reason=reason, total_fen=quote.total_fen)
+        act.audit("decline", reason=reason, total_fen=quote.total_fen)
     return quote
 
 
@@ -311,14 +322,11 @@ def note(s: Step, text: str) -> WorkNote:
     text = (text or "").strip()
     if not text or len(text) > 2000:
         raise InvalidInput(_("A note is 1 to 2000 characters."))
-    received = clock_now()
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
-        _mine(order, s.actor)
+    with _acting(s) as act:
+        order, at = act.order, act.at
         n = WorkNote(order_id=order.id, author_id=s.actor.user.id, text=text, written_at=at)
         db.session.add(n)
-        _audit(s.actor, order, "note", at, received, text=text[:200])
+        act.audit("note", text=text[:200])
     return n
 
 
@@ -326,16 +334,13 @@ def photo(s: Step, kind: str, data: bytes | None) -> Photo:
     if kind not in ("before", "after"):
         raise InvalidInput(_("A photo is taken before or after the work."))
     checked = uploads.check_photo(data)
-    received = clock_now()
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
-        _mine(order, s.actor)
+    with _acting(s) as act:
+        order, at = act.order, act.at
         uploads.store("photos", checked)
         p = Photo(order_id=order.id, kind=kind, sha256=checked.sha256, content_type=checked.content_type,
                   size_bytes=len(checked.data), taken_at=at)
         db.session.add(p)
-        _audit(s.actor, order, "photo", at, received, kind=kind)
+        act.audit("photo", kind=kind)
     return p
 
 
@@ -344,22 +349,16 @@ def pause(s: Step, reason: str) -> RepairOrder:
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(_("Say what is missing."))
-    received = clock_now()
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
-        _step(s.actor, order, "pause")
-        _audit(s.actor, order, "pause", at, received, reason=reason)
+    with _acting(s, "pause") as act:
+        order = act.order
+        act.audit("pause", reason=reason)
     return order
 
 
 def resume(s: Step) -> RepairOrder:
-    received = clock_now()
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
-        _step(s.actor, order, "resume")
-        _audit(s.actor, order, "resume", at, received)
+    with _acting(s, "resume") as act:
+        order = act.order
+        act.audit("resume")
     return order
 
 
@@ -370,13 +369,10 @@ def cannot_fix(s: Step, reason: str, next_start: datetime | None, next_end: date
         raise InvalidInput(_("Explain why it cannot be fixed now."))
     if next_start is None or next_end is None or next_end <= next_start:
         raise InvalidInput(_("Agree the next visit's date and time window with the customer."))
-    received = clock_now()
-    if next_end <= received:
+    if next_end <= clock_now():
         raise InvalidInput(_("The next visit must be in the future."))
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
-        _step(s.actor, order, "cannot_fix")
+    with _acting(s, "cannot_fix") as act:
+        order, at = act.order, act.at
         visit = current_visit(order)
         visit.outcome, visit.outcome_reason = "cannot_fix", reason
         nxt = Visit(order_id=order.id, number=visit.number + 1, appointment_start=next_start,
@@ -384,18 +380,15 @@ def cannot_fix(s: Step, reason: str, next_start: datetime | None, next_end: date
         db.session.add(nxt)
         order.appointment_start, order.appointment_end = next_start, next_end
         deadlines.open_deadline(order, "revisit_arrival", at, booked_at=next_start)
-        _audit(s.actor, order, "cannot_fix", at, received, reason=reason, next_start=next_start,
+        act.audit("cannot_fix", reason=reason, next_start=next_start,
                next_end=next_end, visit=nxt.number)
     return nxt
 
 
 def finish(s: Step) -> RepairOrder:
-    received = clock_now()
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
-        _step(s.actor, order, "finish")
-        _audit(s.actor, order, "finish", at, received)
+    with _acting(s, "finish") as act:
+        order = act.order
+        act.audit("finish")
     return order
 
 
@@ -421,11 +414,8 @@ def sign_acceptance(s: Step, demonstrated: bool, signature_png: bytes | None) ->
     """The customer inspects; the technician has shown it working; the customer signs the 派工单."""
     if not demonstrated:
         raise InvalidInput(_("Show the customer the repair working before they sign."))
-    received = clock_now()
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
-        _step(s.actor, order, "sign_acceptance")
+    with _acting(s, "sign_acceptance") as act:
+        order, at = act.order, act.at
         visit = current_visit(order)
         visit.outcome = "done"
         content = sheet_content(order, demonstrated)
@@ -436,7 +426,7 @@ def sign_acceptance(s: Step, demonstrated: bool, signature_png: bytes | None) ->
         sheet = SheetRevision(order_id=order.id, revision=revision, content=content, content_digest=digest,
                               signature_id=sig.id, created_at=at)
         db.session.add(sheet)
-        _audit(s.actor, order, "sign_acceptance", at, received, sheet=revision)
+        act.audit("sign_acceptance", sheet=revision)
     return sheet
 
 
@@ -492,16 +482,14 @@ def pay(s: Step, p: PaymentInput) -> Payment:
     receipt = (p.receipt_no or "").strip()
     if not receipt or len(receipt) > 40:
         raise InvalidInput(_("Enter the receipt number."))
-    received = clock_now()
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
+    with _acting(s, check=False) as act:
+        order, at = act.order, act.at
         quote = accepted_quote(order)
         expected = quote.total_fen if quote else 0
         reason = (p.difference_reason or "").strip() or None
         if p.amount_fen != expected and not reason:
             raise InvalidInput(_("The amount differs from the accepted quote; give the reason."))
-        _step(s.actor, order, "pay")
+        act.step("pay")
         payment = Payment(order_id=order.id, project_id=order.project_id, technician_id=s.actor.user.id,
                           method=p.method, amount_fen=p.amount_fen, expected_fen=expected,
                           difference_reason=reason, receipt_no=receipt, invoice_wanted=p.invoice_wanted, paid_at=at)
@@ -510,7 +498,7 @@ def pay(s: Step, p: PaymentInput) -> Payment:
             db.session.add(Invoice(order_id=order.id, project_id=order.project_id, requested_at=at))
         order.closed_at = at
         deadlines.close_for_subject(order, at)
-        _audit(s.actor, order, "pay", at, received, method=p.method, amount_fen=p.amount_fen,
+        act.audit("pay", method=p.method, amount_fen=p.amount_fen,
                receipt_no=receipt, invoice_wanted=p.invoice_wanted, reason=reason)
     return payment
 
@@ -533,17 +521,14 @@ def issue_invoice(actor: Actor, invoice: Invoice, number: str) -> Invoice:
 
 
 def deliver_invoice(s: Step) -> Invoice:
-    received = clock_now()
-    with transaction():
-        order = _lock(s.order)
-        at = happened(order, s.at, received)
-        _mine(order, s.actor)
+    with _acting(s) as act:
+        order, at = act.order, act.at
         invoice = db.session.scalar(select(Invoice).where(Invoice.order_id == order.id))
         if invoice is None or invoice.issued_at is None:
             raise DomainError(_("There is no issued invoice to deliver for this job."))
         if invoice.delivered_at is None:
             invoice.delivered_at, invoice.delivered_by_id = at, s.actor.user.id
-            _audit(s.actor, order, "invoice_delivered", at, received, invoice=invoice.number)
+            act.audit("invoice_delivered", invoice=invoice.number)
     return invoice
 
 

@@ -2,7 +2,7 @@
 the step-by-step job page (issue 4) and offline work (issue 5) build on these routes."""
 from __future__ import annotations
 
-from flask import Blueprint, abort
+from flask import Blueprint
 from flask_login import current_user
 from sqlalchemy import case, select
 from sqlalchemy.orm import joinedload
