@@ -83,7 +83,8 @@ def register(number: str):
     def apply(c: Complaint, form):
         classification.register(actor(), c, classification.Registration(
             topic=form.topic.data, work_log=form.work_log.data, severity=form.severity.data,
-            criteria=form.criteria.data or [], forwarding=_forwarding(form, form.forward_mode.data, form.forward_note.data)))
+            criteria=form.criteria.data or [],
+            forwarding=_forwarding(form, form.forward_mode.data, form.forward_note.data)))
     return run(number, "register", f.RegisterForm, apply, _("Registered and forwarded."))
 
 
@@ -91,14 +92,16 @@ def register(number: str):
 @step_roles("forward")
 def forward(number: str):
     return run(number, "forward", f.ForwardForm,
-               lambda c, form: classification.forward(actor(), c, _forwarding(form, form.mode.data, form.note.data)), _("Forwarding recorded."))
+               lambda c, form: classification.forward(actor(), c, _forwarding(form, form.mode.data, form.note.data)),
+               _("Forwarding recorded."))
 
 
 @bp.route("/<number>/repeat", methods=["POST"])
 @step_roles("decide_repeat")
 def repeat(number: str):
     return run(number, "repeat", f.RepeatForm,
-               lambda c, form: classification.decide_repeat(actor(), c, form.decision.data == "confirm", form.reason.data),
+               lambda c, form: classification.decide_repeat(actor(), c, form.decision.data == "confirm",
+                                                            form.reason.data),
                _("Repeat decision recorded."))
 
 
@@ -113,7 +116,8 @@ def classify(number: str):
 @step_roles("overrule")
 def overrule(number: str):
     return run(number, "overrule", f.OverruleForm,
-               lambda c, form: classification.overrule(actor(), c, _classification(form), form.reason_for_overrule.data),
+               lambda c, form: classification.overrule(actor(), c, _classification(form),
+                                                       form.reason_for_overrule.data),
                _("Classification overruled."))
 
 
