@@ -23,15 +23,15 @@ def _fail(e: DomainError):
     raise click.ClickException(e.message)
 
 
-project_cli = AppGroup("project", help="Projects (项目部).")
+project_cli = AppGroup("project", help="Projects (estates run by the company).")
 user_cli = AppGroup("user", help="Users and their roles.")
 translate_cli = AppGroup("translate", help="Translation catalogs (pybabel).")
-deadlines_cli = AppGroup("deadlines", help="Deadlines (时限): the watcher's tick and each project's rules.")
+deadlines_cli = AppGroup("deadlines", help="Deadlines: the watcher's tick and each project's rules.")
 
 
 @project_cli.command("add")
 @click.argument("code")
-@click.option("--name", required=True, help="名称")
+@click.option("--name", required=True, help="the project's name")
 @click.option("--timezone", default="Asia/Shanghai", show_default=True)
 def project_add(code, name, timezone):
     try:
@@ -46,7 +46,7 @@ def project_add(code, name, timezone):
 @click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
 @click.option("--project", "project_code", default=None)
 @click.option("--password", required=True)
-@click.option("--name", default=None, help="显示名")
+@click.option("--name", default=None, help="the name shown in the app")
 def user_add(username, role, project_code, password, name):
     try:
         u = orgs.add_user(CLI_ACTOR, username, role, project_code, password, name)

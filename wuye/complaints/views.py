@@ -206,7 +206,7 @@ def _defaults(c: Complaint, name: str) -> dict:
                    "responsible_user": c.responsible_user_id or 0},
         "assign": {"handler": c.handler_id or 0},
         "penalty": {"decision": c.penalty_decision,
-                    "reference": c.penalty_reference or "《员工考核及奖惩办法》"},
+                    "reference": c.penalty_reference or _("Staff appraisal and reward/penalty rules")},
     }.get(name, {})
 
 
