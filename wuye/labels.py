@@ -77,6 +77,14 @@ ACTIONS = {
 }
 
 
+# who acted, when it was no user account (AuditEvent.actor_label keeps the code)
+ACTORS = {"resident": _l("Resident (private link)"), "system": _l("System"), "cli": _l("Command line")}
+
+
+def event_actor(event) -> str:
+    return event.actor_label if event.actor_id else label(ACTORS, event.actor_label)
+
+
 def label(table: dict, code: str | None, fallback: str | None = None) -> str:
     if code in table:
         return str(table[code])
@@ -126,4 +134,5 @@ def register(app) -> None:
         role_label=lambda c: label(ROLES, c),
         action_label=lambda c: label(ACTIONS, c),
         category_label=category_label,
+        event_actor=event_actor,
     )

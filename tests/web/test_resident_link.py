@@ -210,3 +210,13 @@ def test_the_print_page_has_no_inline_style(org, as_role, order):
     html = clerk.post(f"/desk/repairs/{order.number}/print", {"csrf_token": csrf_token(
         clerk.get(f"/desk/repairs/{order.number}").get_data(as_text=True))}).get_data(as_text=True)
     assert "style=" not in html and "<script" not in html
+
+
+def test_the_order_history_names_the_resident_not_their_address_twice(org, anon, as_role, order, token):
+    anon.get(path(token))
+    anon.post(f"{path(token)}/appointment", {"move-day": "2026-11-29", "move-window": "10:00-12:00",
+                                             "move-note": "周末在家"}, htmx=True)
+    html = as_role("clerk").get(f"/desk/repairs/{order.number}").get_data(as_text=True)
+    timeline = html[html.index('class="timeline"'):]
+    assert "业主（私密链接）" in timeline
+    assert "127.0.0.1 <span" not in timeline and "127.0.0.1</span>" in timeline

@@ -29,15 +29,23 @@ class NotAllowed(DomainError):
 
 @dataclass(frozen=True)
 class Actor:
-    """Who does something, and from where (client address, "cli" or "system")."""
+    """Who does something, and from where (client address, "cli" or "system").
+
+    Without a user account the actor is named by `kind` (a resident on their link) or else by the
+    address itself (the CLI, the watcher)."""
 
     user: User | None
     address: str
+    kind: str | None = None
+
+    @classmethod
+    def resident(cls, address: str) -> Actor:
+        return cls(None, address, "resident")
 
     @property
     def label(self) -> str:
         if self.user is None:
-            return self.address
+            return self.kind or self.address
         return f"{self.user.name} ({self.user.username})"
 
     @property

@@ -315,7 +315,7 @@ def request_change(link: ResidentLink, start: datetime, end: datetime, note: str
         raise DomainError(_("Choose a time window in the future."))
     if start > at + timedelta(days=MAX_DAYS_AHEAD):
         raise DomainError(_("Choose a day within the next %(days)d days.", days=MAX_DAYS_AHEAD))
-    actor = Actor(None, address)
+    actor = Actor.resident(address)
     with transaction():
         order = _lock(db.session.get(RepairOrder, link.order_id))
         if not can_request_change(order):

@@ -88,7 +88,7 @@ def _values(form: ServiceForm) -> dict:
 
 def submit(link: ResidentLink, answers: Answers, address: str) -> ServiceForm:
     """The resident sends the 服务单, once."""
-    actor = Actor(None, address)
+    actor = Actor.resident(address)
     with transaction():
         order = _lock(link.order_id)
         if not form_open(order):
@@ -110,7 +110,7 @@ def submit(link: ResidentLink, answers: Answers, address: str) -> ServiceForm:
 
 def change(link: ResidentLink, answers: Answers, address: str) -> ServiceForm:
     """The resident changes the 服务单 within 24 hours of sending it."""
-    actor = Actor(None, address)
+    actor = Actor.resident(address)
     with transaction():
         order = _lock(link.order_id)
         form = form_for(order)
