@@ -84,6 +84,7 @@ def from_environment(instance_path: str) -> dict:
         # them may miss (unknown or revoked token). Many phones share one carrier address (CGNAT),
         # so the overall limit is generous; the misses limit is what stops guessing.
         "WUYE_LINK_WINDOW_SECONDS": _int("WUYE_LINK_WINDOW_SECONDS", 600),
+        "WUYE_LINK_DAYS_AFTER_CLOSE": _int("WUYE_LINK_DAYS_AFTER_CLOSE", 30),
         "WUYE_LINK_MAX_REQUESTS": _int("WUYE_LINK_MAX_REQUESTS", 600),
         "WUYE_LINK_MAX_MISSES": _int("WUYE_LINK_MAX_MISSES", 30),
         "WUYE_LINK_POLL_SECONDS": _int("WUYE_LINK_POLL_SECONDS", 20),

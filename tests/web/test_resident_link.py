@@ -77,6 +77,15 @@ def test_a_revoked_link_answers_the_same_404_as_an_unknown_one(org, anon, order,
     assert order.number not in revoked.get_data(as_text=True)
 
 
+def test_a_link_stops_working_a_month_after_its_order_closed(org, anon, order, token, clock):
+    from wuye.services import repairs
+    repairs.cancel(Actor(org.users["clerk"], "x"), order, "业主取消")
+    clock.advance(days=29)
+    assert anon.get(path(token)).status_code == 200
+    clock.advance(days=2)
+    assert anon.get(path(token)).status_code == 404
+
+
 def test_wrong_links_from_one_address_are_rate_limited(app, anon, token, clock):
     app.config.update(WUYE_LINK_MAX_MISSES=5, WUYE_LINK_WINDOW_SECONDS=600)
     for i in range(5):

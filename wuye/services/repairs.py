@@ -178,6 +178,7 @@ def cancel(actor: Actor, order: RepairOrder, reason: str, *, now: datetime | Non
         order.state = REPAIR.target("cancel")
         order.cancel_reason = reason
         order.updated_at = now or clock_now()
+        order.closed_at = order.updated_at
         record(actor, "cancel", SUBJECT, order.id, order.project_id, at=order.updated_at, reason=reason)
         deadlines.close_for_subject(order, order.updated_at)
         if order.technician is not None:

@@ -122,11 +122,21 @@ def link_url(token: str) -> str:
 # ---- letting a request through --------------------------------------------------------------
 
 def resolve(token: str | None) -> ResidentLink | None:
-    """The live link behind a token; None for an unknown or revoked one alike."""
+    """The live link behind a token; None for an unknown, revoked or expired one alike.
+
+    A link lives until WUYE_LINK_DAYS_AFTER_CLOSE days after its order closed: long enough for the
+    服务单 and a look back, not a key to someone's flat for ever."""
     if not token or len(token) > 100:
         return None
-    return db.session.scalar(select(ResidentLink).where(ResidentLink.digest == digest(token),
+    link = db.session.scalar(select(ResidentLink).where(ResidentLink.digest == digest(token),
                                                         ResidentLink.revoked_at.is_(None)))
+    if link is None:
+        return None
+    closed_at = db.session.scalar(select(RepairOrder.closed_at).where(RepairOrder.id == link.order_id))
+    days = current_app.config["WUYE_LINK_DAYS_AFTER_CLOSE"]
+    if closed_at is not None and clock_now() > closed_at + timedelta(days=days):
+        return None
+    return link
 
 
 def guard(token: str | None, address: str) -> ResidentLink | None:
