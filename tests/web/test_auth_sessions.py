@@ -81,3 +81,15 @@ def test_the_language_choice_is_kept_per_user(org, app, as_role):
     fresh = Browser(app.test_client())
     fresh.login("clerk")
     assert "Repair board" in fresh.get("/desk/repairs").get_data(as_text=True)
+
+
+def test_a_language_chosen_on_the_login_page_is_kept_after_signing_in(org, app):
+    b = Browser(app.test_client())
+    b.get("/login")
+    b.post("/lang", {"lang": "en", "back": "/login"})
+    r = b.post("/login", {"username": "clerk", "password": PASSWORD})
+    assert r.status_code == 303
+    assert "Repair board" in b.get("/desk/repairs").get_data(as_text=True)
+    again = Browser(app.test_client())
+    again.login("clerk")
+    assert "Repair board" in again.get("/desk/repairs").get_data(as_text=True)

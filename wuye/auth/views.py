@@ -43,9 +43,13 @@ def login():
                 error, status = _("Wrong username or password."), 401
             else:
                 user, token = result
+                chosen = session.get("lang")  # a language picked on the login page outlives the old session
                 session.clear()
                 session["sid"] = token
                 login_user(user)
+                if chosen and chosen != user.locale:
+                    session["lang"] = chosen
+                    set_locale(actor(), chosen)
                 return redirect(_safe_next(request.args.get("next")) or home_url(user), code=303)
     elif request.method == "POST":
         status = 422
