@@ -54,11 +54,26 @@
     }
   });
 
+  // Results of a slower, earlier keystroke may arrive after the clerk moved into the list:
+  // keep the focus on the same unit (or the first one) so ↓ and Enter are never lost.
+  var focusedUnit = null;
+  document.body.addEventListener("htmx:beforeSwap", function (evt) {
+    if (evt.detail.target.id !== "unit-results") return;
+    var active = document.activeElement;
+    focusedUnit = active && active.classList && active.classList.contains("unit-option")
+      ? active.getAttribute("hx-get") : null;
+  });
+
   document.body.addEventListener("htmx:afterSwap", function (evt) {
     var el = evt.detail.target;
     if (el.id === "unit-results") {
       var q = document.getElementById("unit_query");
       if (q) q.setAttribute("aria-expanded", options().length ? "true" : "false");
+      if (focusedUnit) {
+        var same = options().filter(function (o) { return o.getAttribute("hx-get") === focusedUnit; })[0];
+        (same || options()[0] || q).focus();
+        focusedUnit = null;
+      }
     }
     if (el.id === "unit-picked") {
       var picked = el.querySelector(".picked");
