@@ -54,6 +54,7 @@ def test_the_invoice_round_trip(names, make_order, page, login, browser, base_ur
     page.get_by_role("button", name="登记").first.click()
     expect(page.get_by_text("请输入发票号。")).to_be_visible()
     expect(number).to_have_attribute("aria-invalid", "true")
+    expect(number).to_be_focused()  # back on the field to correct (and the swap has settled)
     number.fill("04412345")
     number.press("Enter")
     expect(page.get_by_role("status").filter(has_text="04412345")).to_contain_text("王建国")
@@ -115,14 +116,18 @@ def test_the_handover_with_a_difference(names, make_order, page, login, browser,
     page.get_by_role("button", name=f"确认收到 {first.number} 的款项").click()
     expect(page.get_by_role("status").filter(has_text=first.number)).to_contain_text("¥120.00")
 
+    # the cursor goes on to the same technician's next order (李志强's row comes first on the page)
     received = page.get_by_label(f"{second.number} 实收金额")
+    expect(received).to_be_focused()
     received.fill("110")
     page.get_by_role("button", name=f"确认收到 {second.number} 的款项").click()
     expect(page.get_by_text("实收金额与应收金额不符")).to_be_visible()  # a difference needs a note
     shot(page, "fees-difference-needs-note")
     db.session.rollback()
     assert db.session.scalar(db.select(db.func.count()).select_from(FeeHandover)) == 1
-    page.get_by_label(f"{second.number} 备注").fill("少10元，王建国说找零多找了")
+    note = page.get_by_label(f"{second.number} 备注")
+    expect(note).to_be_focused()  # the field that needs filling
+    note.fill("少10元，王建国说找零多找了")
     page.get_by_role("button", name=f"确认收到 {second.number} 的款项").click()
     flag = page.get_by_role("status").locator(".flag")
     expect(flag).to_contain_text("¥10.00")

@@ -47,6 +47,9 @@ def _pending_page(status: int = 200, posted: HandoverForm | None = None, posted_
     groups = fees.held_by_technician(project.id)
     forms = {i.payment.id: _form(i.payment.id, blank=True) for g in groups for i in g.items}
     focus = next(iter(forms), None)
+    if done is not None:  # the officer counts one technician's cash at a time: go on with the same one
+        same = [i for g in groups if g.technician.id == done.technician.id for i in g.items]
+        focus = same[0].payment.id if same else focus
     if posted is not None and posted_id in forms:
         forms[posted_id] = posted
         if error:  # the payment is still pending: the refusal belongs on its row
