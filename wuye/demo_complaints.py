@@ -99,6 +99,18 @@ def seed_complaints(project: Project) -> None:
         record.verify_action(by("clerk"), fresh(c), a.id, True, case["verification_note"])
         record.record_result(by("depthead"), fresh(c), case["result"])
 
+    # 处理中: one action reported done and waiting for customer service's check, another past its date
+    case = DATA["to_check"]
+    c = take(80, "staff", units[50], "facilities", case["content"])
+    register(c, 79)
+    judge(c, 78, "valid", "area")
+    a = handled(c, 76, case, 2)
+    with at(75):
+        record.set_action(by("depthead"), fresh(c), case["late_action"], users["tech2"].id,
+                          now - timedelta(hours=75) + timedelta(days=2))
+    with at(10):
+        record.action_done(by("depthead"), fresh(c), a.id, case["done_note"])
+
     # 已关闭: the whole way, answered and satisfied
     case = DATA["closed"]
     c = take(150, "staff", units[40], "attitude", case["content"])

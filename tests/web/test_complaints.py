@@ -212,6 +212,10 @@ def test_the_owner_reports_a_corrective_action_done_from_my_complaints(kit, as_r
     assert r.status_code == 303
     db.session.expire_all()
     assert kit.fresh(c).actions[0].state == "done"
+    page = html(b.get("/complaints/mine"))  # still in sight until customer service has checked it
+    assert a.number in page and "已完成，待检查" in page and f'name="done{a.id}-note"' not in page
+    rec.verify_action(kit.actor("clerk"), kit.fresh(c), a.id, True, "灯已亮")
+    assert a.number not in html(b.get("/complaints/mine"))
 
 
 def test_the_management_review_list_and_its_figures(kit, as_role):
@@ -307,3 +311,42 @@ def test_the_deadlines_card_refreshes_on_its_own(kit, as_role):
     page = html(r)
     assert r.status_code == 200 and "<html" not in page and "<form" not in page
     assert "严重投诉处理结果" in page and "剩余" in page
+
+
+def test_customer_service_checks_an_action_reported_done_from_the_follow_up_list(kit, as_role):
+    c = kit.valid()
+    kit.findings(c)
+    a = kit.action(c, owner="technician")
+    rec.action_done(kit.actor("technician"), kit.fresh(c), a.id, "已更换灯泡")
+    clerk = as_role("clerk")
+    board = html(clerk.get("/complaints/"))
+    assert "/complaints/actions" in board and '<span class="badge"' in board  # one waits for the check
+    page = html(clerk.get("/complaints/actions"))
+    assert "已更换灯泡" in page and f'name="verify{a.id}-outcome"' in page
+    # not effective needs the reason and a new date: nothing is saved without them
+    r = clerk.post(f"/complaints/{c.number}/actions/{a.id}/verify",
+                   {f"verify{a.id}-outcome": "ineffective", f"verify{a.id}-note": "", "back": "actions"})
+    assert r.status_code == 422
+    assert "请说明纠正措施无效的原因。" in html(r) and "请设定新的完成期限。" in html(r)  # in the user's language
+    assert "<h1>纠正措施跟踪</h1>" in html(r)  # back on the list it was sent from, the row's answers kept
+    assert re.search(r'<input checked[^>]*value="ineffective"', html(r))
+    assert kit.fresh(c).actions[0].state == "done"
+    r = clerk.post(f"/complaints/{c.number}/actions/{a.id}/verify",
+                   {f"verify{a.id}-outcome": "effective", f"verify{a.id}-note": "现场查看，灯已亮", "back": "actions"})
+    assert r.status_code == 303 and r.headers["Location"].endswith(f"/complaints/actions?done={c.number}")
+    assert kit.fresh(c).actions[0].state == "effective"
+    page = html(clerk.get(r.headers["Location"]))
+    assert f'name="verify{a.id}-outcome"' not in page and c.number in page  # the saved message names it
+
+
+def test_a_department_head_sees_the_follow_up_but_customer_service_does_the_check(kit, as_role):
+    c = kit.valid()
+    kit.findings(c)
+    a = kit.action(c, owner="technician")
+    rec.action_done(kit.actor("technician"), kit.fresh(c), a.id, "已更换灯泡")
+    page = html(as_role("dept_head").get("/complaints/actions"))
+    assert "已更换灯泡" in page and f'name="verify{a.id}-outcome"' not in page
+    r = as_role("dept_head").post(f"/complaints/{c.number}/actions/{a.id}/verify",
+                                  {f"verify{a.id}-outcome": "effective", "back": "actions"})
+    assert r.status_code == 403
+    assert kit.fresh(c).actions[0].state == "done"

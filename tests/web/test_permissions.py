@@ -68,6 +68,7 @@ MATRIX = {
     "complaints.mine": ("GET", "/complaints/mine", EMPLOYEES),
     "complaints.board": ("GET", "/complaints/", BOARD),
     "complaints.review_list": ("GET", "/complaints/review", MANAGERS),
+    "complaints.actions": ("GET", "/complaints/actions", BOARD),
     "complaints.show": ("GET", "/complaints/{complaint}", EMPLOYEES),
     "complaints.print_forwarding": ("GET", "/complaints/{complaint}/forwarding", BOARD),
     "complaints.print_record": ("GET", "/complaints/{complaint}/print", BOARD),

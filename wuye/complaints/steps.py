@@ -20,9 +20,10 @@ from ..services import complaints as service
 from ..web import actor, current_project
 from ..workflow.complaint import COMPLAINT
 from . import forms as f
-from .views import Choices, bp, complaint_or_404, end_of, local, page
+from .views import Choices, actions_page, bp, complaint_or_404, end_of, local, page
 
-BACK = {"mine": "complaints.mine", "review": "complaints.review_list", "board": "complaints.board"}  # pages a
+BACK = {"mine": "complaints.mine", "review": "complaints.review_list", "board": "complaints.board",
+        "actions": "complaints.actions"}  # pages a
 # step may return to; from a board card htmx gets no page but an event, and the board refreshes itself
 
 
@@ -43,6 +44,8 @@ def run(number: str, key: str, form_cls, apply: Callable, done_message: str):
         db.session.rollback()
         if on_card:
             return error_response(422, "; ".join(str(m) for errs in form.errors.values() for m in errs))
+        if back == BACK["actions"]:
+            return actions_page(422, {key: form}, _("Some fields need correcting; nothing was saved."))
         return page(c, status=422, bound={key: form}, error=_("Some fields need correcting; nothing was saved."))
     try:
         apply(c, form)
@@ -50,6 +53,8 @@ def run(number: str, key: str, form_cls, apply: Callable, done_message: str):
         db.session.rollback()
         if on_card:
             return error_response(e.status, e.message)
+        if back == BACK["actions"]:
+            return actions_page(e.status, {key: form}, e.message)
         return page(complaint_or_404(number), status=e.status, bound={key: form}, error=e.message)
     if on_card:
         return add_trigger(make_response("", 204), "complaint-changed", number)

@@ -133,6 +133,7 @@ def board():
         assign_form = f.AssignForm(formdata=None, prefix="assign")
         Choices(project.id).fill(assign_form)
     return render("complaints/board.html", block="columns", form=form, columns=columns, urgent=urgent,
+                  to_check=boards.actions_to_check(current_user),
                   assign_form=assign_form, status=200 if ok else 422)
 
 
@@ -146,6 +147,28 @@ def review_list():
     since = clock_now() - timedelta(days=days)
     return render("complaints/review.html", complaints=boards.review_list(project),
                   figures=boards.figures(project, since), days=days, form=f.ReviewForm(formdata=None, prefix="review"))
+
+
+@bp.route("/actions")
+@roles(BOARD_ROLES)
+def actions():
+    """纠正措施跟踪: customer service checks each action reported done and chases the late ones
+    (B5: "根据纠正措施应完成的时间，客服部对投诉的纠正措施及时进行跟踪检查"). A department head
+    sees their own people's actions."""
+    return actions_page()
+
+
+def actions_page(status: int = 200, bound: dict | None = None, error: str | None = None):
+    """The follow-up list; a check posted from it and refused comes back here with its row's errors."""
+    bound = bound or {}
+    tracking = boards.action_tracking(current_user)
+    can_check = current_user.role in COMPLAINT.transitions["verify_action"].roles
+    open_ids = [a.id for a in tracking.overdue + tracking.running]
+    forms = {a.id: bound.get(f"verify{a.id}") or f.VerifyForm(formdata=None, prefix=f"verify{a.id}")
+             for a in tracking.to_check} if can_check else {}
+    return render("complaints/actions.html", status=status, tracking=tracking, can_check=can_check, forms=forms,
+                  deadlines=running_by_subject("corrective_action", open_ids), done=request.args.get("done"),
+                  error=error)
 
 
 # ---- the full record ------------------------------------------------------------------------

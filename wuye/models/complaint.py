@@ -320,6 +320,7 @@ class CorrectiveAction(db.Model):
     __table_args__ = (
         UniqueConstraint("complaint_id", "seq"),
         Index("ix_corrective_action_owner", "project_id", "owner_id", "state"),
+        Index("ix_corrective_action_tracking", "project_id", "state", "due_at"),  # CS's follow-up lists
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"))

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, false, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
 from ..clock import now as clock_now
@@ -120,12 +120,64 @@ def received_by(user: User, limit: int = 100) -> list[Complaint]:
 
 
 def actions_of(user: User) -> list[CorrectiveAction]:
-    """Corrective actions this employee owns that are still to do."""
-    return list(db.session.scalars(
+    """Corrective actions this employee owns that are still to do, then those reported done that
+    customer service has not checked yet (a check may send one back)."""
+    actions = db.session.scalars(
         select(CorrectiveAction).where(CorrectiveAction.project_id == user.project_id,
                                        CorrectiveAction.owner_id == user.id,
-                                       CorrectiveAction.state.in_([ActionState.OPEN, ActionState.INEFFECTIVE]))
-        .options(selectinload(CorrectiveAction.complaint)).order_by(CorrectiveAction.due_at)))
+                                       CorrectiveAction.state.in_([ActionState.OPEN, ActionState.INEFFECTIVE,
+                                                                   ActionState.DONE]))
+        .options(selectinload(CorrectiveAction.complaint)).order_by(CorrectiveAction.due_at))
+    return sorted(actions, key=lambda a: a.state == ActionState.DONE)  # stable: by due date within each
+
+
+@dataclass
+class ActionTracking:
+    """客服部对纠正措施的跟踪检查: what waits for the check, what is late, what is still running."""
+    to_check: list[CorrectiveAction]  # reported done, not yet checked — oldest report first
+    overdue: list[CorrectiveAction]  # still to do and past the due date — longest late first
+    running: list[CorrectiveAction]  # still to do within the due date — next due first
+
+    def __len__(self) -> int:
+        return len(self.to_check) + len(self.overdue) + len(self.running)
+
+
+TRACKED = 200  # per list: a longer list is a management problem, not a paging one
+
+
+def _tracked_where(user: User) -> list:
+    """Customer service and the project manager follow every action; a department head their people's."""
+    where = [CorrectiveAction.project_id == user.project_id]
+    if user.role == Role.DEPT_HEAD:
+        where.append(CorrectiveAction.owner_id.in_(
+            select(User.id).where(User.department_id == user.department_id) if user.department_id
+            else select(User.id).where(false())))
+    return where
+
+
+def _tracked(user: User):
+    return (select(CorrectiveAction).where(*_tracked_where(user))
+            .options(selectinload(CorrectiveAction.complaint).selectinload(Complaint.unit),
+                     selectinload(CorrectiveAction.owner)))
+
+
+def action_tracking(user: User, now: datetime | None = None) -> ActionTracking:
+    now = now or clock_now()
+    to_do = CorrectiveAction.state.in_([ActionState.OPEN, ActionState.INEFFECTIVE])
+    base = _tracked(user)
+    return ActionTracking(
+        to_check=list(db.session.scalars(base.where(CorrectiveAction.state == ActionState.DONE)
+                                         .order_by(CorrectiveAction.done_at, CorrectiveAction.id).limit(TRACKED))),
+        overdue=list(db.session.scalars(base.where(to_do, CorrectiveAction.due_at <= now)
+                                        .order_by(CorrectiveAction.due_at, CorrectiveAction.id).limit(TRACKED))),
+        running=list(db.session.scalars(base.where(to_do, CorrectiveAction.due_at > now)
+                                        .order_by(CorrectiveAction.due_at, CorrectiveAction.id).limit(TRACKED))))
+
+
+def actions_to_check(user: User) -> int:
+    """How many of the actions this user follows wait for customer service's check (the board's link)."""
+    return db.session.scalar(select(func.count()).select_from(CorrectiveAction).where(
+        *_tracked_where(user), CorrectiveAction.state == ActionState.DONE)) or 0
 
 
 def involving(user: User, limit: int = 50) -> list[Complaint]:
