@@ -1,4 +1,4 @@
-"""Bad input never gets a 500: every form a user can reach in the demo, as each role, is posted with
+"""Bad input never gets a 500: every form a user can reach in the demo, as each role, is sent with
 its fields empty, with garbage (a NUL byte, text far too long, impossible dates and numbers, ids
 that do not exist) and with the wrong kinds of value — by a crawler that finds the forms the way a
 user does, by following the links of each page. Each answer must be below 500."""
@@ -21,6 +21,7 @@ SKIP_POSTS = {"/logout"}  # it ends the crawl's own session
 @dataclass
 class Form:
     action: str
+    method: str = "post"
     fields: dict[str, tuple[str, str, list[str]]] = field(default_factory=dict)  # name → (kind, value, options)
 
 
@@ -48,8 +49,8 @@ class Page(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag == "a" and a.get("href"):
             self.links.append(a["href"])
-        elif tag == "form" and a.get("method", "get").lower() == "post":
-            self._form = Form(a.get("action") or "")
+        elif tag == "form":
+            self._form = Form(a.get("action") or "", a.get("method", "get").lower())
             self.forms.append(self._form)
             if a.get("id"):
                 self._ids[a["id"]] = self._form
@@ -143,7 +144,9 @@ def crawl(b: Browser, start: str):
             path = urlsplit(action).path
             if path in SKIP_POSTS:
                 continue
-            forms.setdefault((pattern(path), tuple(sorted(form.fields))), (path, form, url))
+            if form.method == "get" and not form.fields:
+                continue
+            forms.setdefault((form.method, pattern(path), tuple(sorted(form.fields))), (path, form, url))
     return forms
 
 
@@ -160,11 +163,15 @@ def test_bad_input_in_any_form_gets_a_clear_4xx_never_a_500(app):
         for path, form, page_url in forms.values():
             for htmx in (False, True):
                 for label, data in bodies(form):
-                    b.get(page_url)  # a fresh token, as the page would carry
-                    r = b.post(path, data, htmx=htmx, content_type="multipart/form-data")
+                    if form.method == "get":  # a filter or a search: the same garbage in the query
+                        query = {k: v for k, v in data.items() if isinstance(v, str)}
+                        r = b.get(path, query_string=query, headers={"HX-Request": "true"} if htmx else {})
+                    else:
+                        b.get(page_url)  # a fresh token, as the page would carry
+                        r = b.post(path, data, htmx=htmx, content_type="multipart/form-data")
                     answers[r.status_code] += 1
                     if r.status_code >= 500:
-                        failures.append(f"{username}: {label} htmx={htmx} POST {path} → {r.status_code}")
+                        failures.append(f"{username}: {label} htmx={htmx} {form.method} {path} → {r.status_code}")
     assert not failures, "\n".join(failures)
     # the crawl really reached each role's work and the forms' checks (a broken crawler, or a token
     # the posts lost, would pass with nothing): most bad posts are refused field by field with 422
