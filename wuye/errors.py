@@ -31,7 +31,21 @@ def error_response(status: int, message: str | None = None):
     return render_template("errors/error.html", message=message, status=status), status
 
 
+def _has_nul(multidict) -> bool:
+    return any("\x00" in v for values in multidict.listvalues() for v in values if isinstance(v, str))
+
+
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _refuse_nul():
+        """A NUL character is never part of what a person types; PostgreSQL cannot even compare a
+        text with one. Refuse it at the door, for every route, before anything reads or writes."""
+        if "\x00" in request.path or _has_nul(request.args) \
+                or (request.method != "GET" and request.mimetype in ("application/x-www-form-urlencoded",
+                                                                     "multipart/form-data")
+                    and _has_nul(request.form)):
+            return error_response(400, _("The request contains a character that is not allowed (NUL)."))
+
     @app.errorhandler(CSRFError)
     def _csrf(e):
         app.logger.warning("CSRF refused: %s", e.description)

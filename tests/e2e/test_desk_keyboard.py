@@ -17,7 +17,8 @@ def test_a_clerk_takes_a_call_and_dispatches_it_by_keyboard_and_the_technician_i
         org, page, browser, base_url, shot):
     kb = page.keyboard
     page.goto("/login")
-    # the username field has focus on arrival
+    # the username field has focus on arrival (waited for: Chromium applies autofocus after "load")
+    expect(page.get_by_label("用户名")).to_be_focused()
     kb.type("clerk")
     kb.press("Tab")
     kb.type(PASSWORD)

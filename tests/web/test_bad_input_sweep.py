@@ -1,9 +1,10 @@
 """Bad input never gets a 500: every form a user can reach in the demo, as each role, is sent with
-its fields empty, with garbage (a NUL byte, text far too long, impossible dates and numbers, ids
-that do not exist) and with the wrong kinds of value — by a crawler that finds the forms the way a
-user does, by following the links of each page. Each answer must be below 500."""
+its fields empty, with garbage (text far too long, impossible dates and numbers, ids that do not
+exist), with the wrong kinds of value and with a NUL character — by a crawler that finds the forms
+the way a user does, by following the links of each page. Each answer must be below 500."""
 from __future__ import annotations
 
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -90,24 +91,26 @@ def pattern(url: str) -> str:
 
 
 GARBAGE = {
-    "text": "\x00" + "长" * 5000, "textarea": "\x00" + "长" * 20000, "number": "-1e309", "date": "2026-02-30",
-    "datetime-local": "2026-13-45T25:61", "time": "25:99", "tel": "１３８-abc-\x00", "hidden": "\x00-1",
-    "select": "999999999", "checkbox": "\x00", "radio": "nonsense", "file": None, "password": "\x00",
-    "search": "\x00%_'\"--", "email": "\x00@", "url": "javascript:alert(1)",
+    "text": "长" * 5000, "textarea": "长" * 20000, "number": "-1e309", "date": "2026-02-30",
+    "datetime-local": "2026-13-45T25:61", "time": "25:99", "tel": "１３８-abc-", "hidden": "-1",
+    "select": "999999999", "checkbox": "☃", "radio": "nonsense", "file": None, "password": "x" * 5000,
+    "search": "%_'\"--", "email": "@", "url": "javascript:alert(1)",
 }
 WRONG_KIND = {"number": "abc", "date": "yesterday", "datetime-local": "now", "select": "abc", "hidden": "abc",
               "text": "   ", "textarea": "   ", "tel": "12", "radio": "", "checkbox": "", "file": None}
+FILE = object()  # a file field: a fresh upload that is no image, made for each post
+NUL = {"text": "王\x00"}  # every field: PostgreSQL cannot even compare a text holding one
 
 
 def bodies(form: Form):
-    """Empty fields; garbage in every field; the wrong kind of value in every field."""
+    """Empty fields; garbage in every field; the wrong kind of value; a NUL character."""
     yield "empty", {name: "" for name in form.fields}
-    for label, table in (("garbage", GARBAGE), ("wrong kind", WRONG_KIND)):
+    for label, table in (("garbage", GARBAGE), ("wrong kind", WRONG_KIND), ("nul", NUL)):
         data = {}
         for name, (kind, value, _options) in form.fields.items():
             bad = table.get(kind, table.get("text"))
             if kind == "file":
-                data[name] = (__import__("io").BytesIO(b"GIF89a\x00not really" * 10), "x.png")
+                data[name] = FILE
             else:
                 data[name] = bad if bad is not None else value
         yield label, data
@@ -161,20 +164,24 @@ def test_bad_input_in_any_form_gets_a_clear_4xx_never_a_500(app):
         forms = crawl(b, "/me")
         posted[username] = len(forms)
         for path, form, page_url in forms.values():
-            for htmx in (False, True):
-                for label, data in bodies(form):
+            for label, data in bodies(form):
+                for htmx in ((False, True) if label in ("empty", "garbage") else (False,)):  # the fragment
+                    # answer of a refusal is checked once; the other kinds fail the same way either way
                     if form.method == "get":  # a filter or a search: the same garbage in the query
-                        query = {k: v for k, v in data.items() if isinstance(v, str)}
+                        query = {k: v for k, v in data.items() if v is not FILE}
                         r = b.get(path, query_string=query, headers={"HX-Request": "true"} if htmx else {})
                     else:
                         b.get(page_url)  # a fresh token, as the page would carry
-                        r = b.post(path, data, htmx=htmx, content_type="multipart/form-data")
+                        upload = {k: (io.BytesIO(b"GIF89a\x00not really" * 10), "x.png") if v is FILE else v
+                                  for k, v in data.items()}
+                        r = b.post(path, upload, htmx=htmx, content_type="multipart/form-data")
                     answers[r.status_code] += 1
-                    if r.status_code >= 500:
+                    refused_at_the_door = label == "nul" and bool(form.fields)
+                    if r.status_code >= 500 or refused_at_the_door != (r.status_code == 400):
                         failures.append(f"{username}: {label} htmx={htmx} {form.method} {path} → {r.status_code}")
-    assert not failures, "\n".join(failures)
+    assert not failures, "\n".join(failures)  # a NUL is refused at the door; nothing else is a 400
     # the crawl really reached each role's work and the forms' checks (a broken crawler, or a token
     # the posts lost, would pass with nothing): most bad posts are refused field by field with 422
     assert posted["clerk"] >= 10 and posted["tech1"] >= 10 and posted["supervisor"] >= 10, posted
     assert all(posted[u] >= 1 for u in USERS), posted
-    assert answers[422] > sum(answers.values()) / 2 and answers[400] == 0, sorted(answers.items())
+    assert answers[422] > (sum(answers.values()) - answers[400]) / 2, sorted(answers.items())

@@ -65,3 +65,21 @@ def test_an_unknown_page_answers_404_in_the_users_language(org, as_role):
     r = as_role("clerk").get("/desk/repairs/BX-19990101-0001")
     assert r.status_code == 404
     assert "未找到" in r.get_data(as_text=True)
+
+
+def test_a_nul_character_anywhere_in_a_request_gets_a_clear_400_and_nothing_is_written(org, as_role):
+    from wuye.models import AuditEvent, Complaint
+    b = as_role("clerk")
+    events = db.session.scalar(db.select(db.func.count()).select_from(AuditEvent))
+    for r in (b.get("/complaints/?q=%00"),  # PostgreSQL cannot even compare a text with a NUL
+              b.get("/complaints/TS-20261127-0001%00"),
+              b.get("/desk/repairs?q=12%0001"),
+              b.post("/complaints/new", {"channel": "phone", "complainant_name": "王\x00女士",
+                                         "content": "楼道灯坏了", "topic": "repair"}),
+              b.post("/complaints/new", {"channel": "phone", "complainant_name": "王女士", "content": "灯坏了",
+                                         "topic": "repair"}, htmx=True, content_type="multipart/form-data",
+                     query_string={"x": "\x00"})):
+        assert r.status_code == 400
+        assert "请求中含有不允许的字符" in r.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Complaint)) == 0
+    assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)) == events
