@@ -43,6 +43,16 @@ def prepare_and_arrive(page, shot=None, prefix=""):
     expect(page.get_by_role("heading", name="到门口时")).to_be_visible()
 
 
+def server_has(page, order, state: str, seconds: float = 10) -> None:
+    """The job page applies a step at once and its outbox sends it: wait until the server has it."""
+    for _ in range(int(seconds * 10)):
+        db.session.rollback()  # a fresh read snapshot each time: the live server writes meanwhile
+        if db.session.get(RepairOrder, order.id).state == state:
+            return
+        page.wait_for_timeout(100)
+    assert db.session.get(RepairOrder, order.id).state == state
+
+
 def test_the_whole_job_from_accept_to_payment(org, make_order, phone, shot):
     order = make_order(technician=org.users["technician"])
     page = phone
@@ -83,6 +93,7 @@ def test_the_whole_job_from_accept_to_payment(org, make_order, phone, shot):
     page.get_by_role("button", name="确认收款").click()
     expect(page.get_by_role("heading", name="已完成")).to_be_visible()
     shot(page, "tech-8-completed")
+    server_has(page, order, "completed")  # the page moved on at once; the outbox sends the payment
 
     page.get_by_role("link", name="派工单").click()
     expect(page.locator("img.sig-img")).to_have_count(2)
@@ -128,5 +139,4 @@ def test_cannot_fix_now_books_the_revisit(org, make_order, phone, shot):
     page.get_by_role("button", name="预约下次上门").click()
     expect(page.get_by_text("第 2 次上门")).to_be_visible()
     expect(page.get_by_role("checkbox", name="已佩戴胸牌")).to_have_attribute("aria-checked", "false")
-    db.session.rollback()  # end the test's read snapshot: the live server wrote since
-    assert db.session.get(RepairOrder, order.id).state == "scheduled"
+    server_has(page, order, "scheduled")
