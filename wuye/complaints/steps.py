@@ -34,6 +34,13 @@ def step_roles(*names: str):
     return roles(out)
 
 
+def _refused(number: str, back: str | None, bound: dict, status: int, message: str):
+    """A refused step comes back where it was sent from, its form's answers and errors kept."""
+    if back == BACK["actions"]:
+        return actions_page(status, bound, message)
+    return page(complaint_or_404(number), status=status, bound=bound, error=message)
+
+
 def run(number: str, key: str, form_cls, apply: Callable, done_message: str):
     c = complaint_or_404(number)
     form = form_cls(prefix=key)
@@ -44,18 +51,14 @@ def run(number: str, key: str, form_cls, apply: Callable, done_message: str):
         db.session.rollback()
         if on_card:
             return error_response(422, "; ".join(str(m) for errs in form.errors.values() for m in errs))
-        if back == BACK["actions"]:
-            return actions_page(422, {key: form}, _("Some fields need correcting; nothing was saved."))
-        return page(c, status=422, bound={key: form}, error=_("Some fields need correcting; nothing was saved."))
+        return _refused(number, back, {key: form}, 422, _("Some fields need correcting; nothing was saved."))
     try:
         apply(c, form)
     except DomainError as e:
         db.session.rollback()
         if on_card:
             return error_response(e.status, e.message)
-        if back == BACK["actions"]:
-            return actions_page(e.status, {key: form}, e.message)
-        return page(complaint_or_404(number), status=e.status, bound={key: form}, error=e.message)
+        return _refused(number, back, {key: form}, e.status, e.message)
     if on_card:
         return add_trigger(make_response("", 204), "complaint-changed", number)
     if back:

@@ -162,11 +162,10 @@ def actions_page(status: int = 200, bound: dict | None = None, error: str | None
     """The follow-up list; a check posted from it and refused comes back here with its row's errors."""
     bound = bound or {}
     tracking = boards.action_tracking(current_user)
-    can_check = current_user.role in COMPLAINT.transitions["verify_action"].roles
     open_ids = [a.id for a in tracking.overdue + tracking.running]
     forms = {a.id: bound.get(f"verify{a.id}") or f.VerifyForm(formdata=None, prefix=f"verify{a.id}")
-             for a in tracking.to_check} if can_check else {}
-    return render("complaints/actions.html", status=status, tracking=tracking, can_check=can_check, forms=forms,
+             for a in tracking.to_check if "verify_action" in action_steps(current_user, a.complaint, a)}
+    return render("complaints/actions.html", status=status, tracking=tracking, forms=forms,
                   deadlines=running_by_subject("corrective_action", open_ids), done=request.args.get("done"),
                   error=error)
 

@@ -139,6 +139,9 @@ class ActionState(StrEnum):
     INEFFECTIVE = "ineffective"  # 检查无效：纠正措施无效 (reopened with a new due date)
 
 
+ACTION_TO_DO = (ActionState.OPEN, ActionState.INEFFECTIVE)  # its owner still has to do it
+
+
 class ComplaintCounter(db.Model):
     """The day's last complaint number per project (TS-YYYYMMDD-NNNN), like the repair counter."""
 
@@ -352,7 +355,7 @@ class CorrectiveAction(db.Model):
 
     @property
     def open(self) -> bool:
-        return self.state in (ActionState.OPEN, ActionState.INEFFECTIVE)
+        return self.state in ACTION_TO_DO
 
     @property
     def unit(self) -> Unit | None:  # the escalation inbox shows the unit of every subject

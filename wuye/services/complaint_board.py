@@ -12,7 +12,7 @@ from sqlalchemy.orm import selectinload
 from ..clock import now as clock_now
 from ..extensions import db
 from ..models import AuditEvent, Complaint, CorrectiveAction, Deadline, Project, Role, Unit, User
-from ..models.complaint import ActionState, complaint_department, complaint_person
+from ..models.complaint import ACTION_TO_DO, ActionState, complaint_department, complaint_person
 from ..workflow.complaint import COLUMNS, SEE_ALL, ComplaintState
 from .deadlines import overdue_subjects, running_by_subject
 
@@ -125,8 +125,7 @@ def actions_of(user: User) -> list[CorrectiveAction]:
     actions = db.session.scalars(
         select(CorrectiveAction).where(CorrectiveAction.project_id == user.project_id,
                                        CorrectiveAction.owner_id == user.id,
-                                       CorrectiveAction.state.in_([ActionState.OPEN, ActionState.INEFFECTIVE,
-                                                                   ActionState.DONE]))
+                                       CorrectiveAction.state.in_([*ACTION_TO_DO, ActionState.DONE]))
         .options(selectinload(CorrectiveAction.complaint)).order_by(CorrectiveAction.due_at))
     return sorted(actions, key=lambda a: a.state == ActionState.DONE)  # stable: by due date within each
 
@@ -155,16 +154,12 @@ def _tracked_where(user: User) -> list:
     return where
 
 
-def _tracked(user: User):
-    return (select(CorrectiveAction).where(*_tracked_where(user))
-            .options(selectinload(CorrectiveAction.complaint).selectinload(Complaint.unit),
-                     selectinload(CorrectiveAction.owner)))
-
-
 def action_tracking(user: User, now: datetime | None = None) -> ActionTracking:
     now = now or clock_now()
-    to_do = CorrectiveAction.state.in_([ActionState.OPEN, ActionState.INEFFECTIVE])
-    base = _tracked(user)
+    to_do = CorrectiveAction.state.in_(ACTION_TO_DO)
+    base = (select(CorrectiveAction).where(*_tracked_where(user))
+            .options(selectinload(CorrectiveAction.complaint).selectinload(Complaint.unit),
+                     selectinload(CorrectiveAction.owner)))
     return ActionTracking(
         to_check=list(db.session.scalars(base.where(CorrectiveAction.state == ActionState.DONE)
                                          .order_by(CorrectiveAction.done_at, CorrectiveAction.id).limit(TRACKED))),
