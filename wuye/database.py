@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from flask import Flask
 from sqlalchemy import event
@@ -50,6 +50,16 @@ def configure_engine(app: Flask) -> None:
         conn.info["immediate"] = immediate
 
 
+# Run at the start of every transaction() and just before its commit. The offline action's
+# idempotency claim registers here (create_app), so that a replay is answered before any effect
+# without this module importing the services.
+_hooks: dict[str, tuple[Callable[[], None], Callable[[], None]]] = {}
+
+
+def register_transaction_hook(name: str, begin: Callable[[], None], before_commit: Callable[[], None]) -> None:
+    _hooks[name] = (begin, before_commit)
+
+
 @contextlib.contextmanager
 def transaction() -> Iterator[None]:
     """One unit of work: commit everything on success, nothing on error.
@@ -60,13 +70,13 @@ def transaction() -> Iterator[None]:
     session = db.session()
     if session.in_transaction() and not session.connection().info.get("immediate", True):
         session.commit()
-    from .services import idempotency  # a replayed offline action is answered before any effect
-
     token = _write_intent.set(True)
     try:
-        idempotency.on_transaction_begin()
+        for begin, _ in _hooks.values():
+            begin()
         yield
-        idempotency.on_transaction_commit()
+        for _, before_commit in _hooks.values():
+            before_commit()
         session.commit()
     except BaseException:
         session.rollback()

@@ -24,10 +24,11 @@ from ..permissions import roles
 from ..database import transaction
 from ..errors import error_response
 from ..models.offline import RefusedAction
-from ..services import DomainError, InvalidInput, deadlines, idempotency
-from ..services import technician as svc
+from ..services import DomainError, InvalidInput, idempotency
+from ..services.deadlines import table as deadlines
+from ..services.repairs import technician as svc
 from ..services.audit import history, record
-from ..services.uploads import path_of
+from ..services.repairs.uploads import path_of
 from ..web import actor
 from . import forms as f
 

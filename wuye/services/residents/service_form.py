@@ -14,13 +14,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..clock import now as clock_now
-from ..database import transaction
-from ..extensions import db
-from ..models import RepairOrder, ResidentLink, ReturnVisit, Role, ServiceForm, User
-from ..workflow.repair import DESK, RepairState
-from . import Actor, DomainError, InvalidInput, NotAllowed
-from .audit import record
+from ...clock import now as clock_now
+from ...database import transaction
+from ...extensions import db
+from ...models import RepairOrder, ResidentLink, ReturnVisit, Role, ServiceForm, User
+from ...workflow.repair import DESK, RepairState
+from .. import Actor, DomainError, InvalidInput, NotAllowed
+from ..audit import record
 
 SUBJECT = "repair_order"
 CHANGE_WINDOW = timedelta(hours=24)
@@ -130,7 +130,7 @@ def change(link: ResidentLink, answers: Answers, address: str) -> ServiceForm:
 
 
 def _return_visit_if_low(actor: Actor, order: RepairOrder, form: ServiceForm, at: datetime) -> None:
-    from .notifications import notify
+    from ..notifications import notify
     if form.lowest > LOW_SCORE or open_return_visit(order) is not None:
         return
     visit = ReturnVisit(order_id=order.id, project_id=order.project_id, reason="low_score", score=form.lowest,

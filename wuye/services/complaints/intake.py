@@ -15,19 +15,20 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from ..clock import now as clock_now
-from ..database import transaction
-from ..extensions import db
-from ..i18n import local_day
-from ..models import Complaint, ComplaintEscalation, CorrectiveAction, Deadline, Project, Role, Unit, User
-from ..models.complaint import ActionState, Channel, RepeatStatus, Satisfaction, Topic, Validity
-from ..phone import normalize_phone
-from ..workflow.complaint import COMPLAINT, EMPLOYEES, OPEN_STATES, ComplaintState
-from . import Actor, DomainError, InvalidInput, NotAllowed, deadlines
-from .audit import record
-from .complaint_access import can_see, object_allows, superior_of
-from .notifications import notify
-from .numbering import complaint_number
+from ...clock import now as clock_now
+from ...database import transaction
+from ...extensions import db
+from ...i18n import local_day
+from ...models import Complaint, ComplaintEscalation, CorrectiveAction, Deadline, Project, Role, Unit, User
+from ...models.complaint import ActionState, Channel, RepeatStatus, Satisfaction, Topic, Validity
+from ...phone import normalize_phone
+from ...workflow.complaint import COMPLAINT, EMPLOYEES, OPEN_STATES, ComplaintState
+from .. import Actor, DomainError, InvalidInput, NotAllowed
+from ..deadlines import table as deadlines
+from ..audit import record
+from .access import can_see, object_allows, superior_of
+from ..notifications import notify
+from ..numbering import complaint_number
 
 SUBJECT = "complaint"
 S = ComplaintState

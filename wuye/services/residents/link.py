@@ -22,16 +22,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, func, select, update
 
-from ..clock import now as clock_now
-from ..database import transaction
-from ..extensions import db
-from ..labels import CATEGORIES
-from ..models import (AppointmentRequest, LinkHit, Project, RepairCategory, RepairOrder, ResidentLink,
-                      ServiceForm)
-from ..phone import mask_phone
-from ..workflow.repair import DESK, OPEN_STATES, RepairState
-from . import Actor, DomainError, NotAllowed
-from .audit import history, record
+from ...clock import now as clock_now
+from ...database import transaction
+from ...extensions import db
+from ...labels import CATEGORIES
+from ...models import AppointmentRequest, LinkHit, Project, RepairCategory, RepairOrder, ResidentLink, ServiceForm
+from ...phone import mask_phone
+from ...workflow.repair import DESK, OPEN_STATES, RepairState
+from .. import Actor, DomainError, NotAllowed
+from ..audit import history, record
 
 SUBJECT = "repair_order"
 TOKEN_BYTES = 32
@@ -318,7 +317,7 @@ def _lock(order: RepairOrder) -> RepairOrder:
 
 def request_change(link: ResidentLink, start: datetime, end: datetime, note: str, address: str) -> AppointmentRequest:
     """The resident asks for another time; the desk answers. The order itself does not change."""
-    from .notifications import notify
+    from ..notifications import notify
     note = (note or "").strip()[:500]
     at = clock_now()
     if end <= start or start <= at:
@@ -346,9 +345,9 @@ def request_change(link: ResidentLink, start: datetime, end: datetime, note: str
 
 def answer_request(actor: Actor, req: AppointmentRequest, accept: bool, note: str) -> AppointmentRequest:
     """Accept (the order's appointment and its arrival deadline move) or refuse with a note."""
-    from ..models.job import Visit
-    from . import deadlines
-    from .notifications import notify
+    from ...models.job import Visit
+    from ..deadlines import table as deadlines
+    from ..notifications import notify
     _desk(actor)
     note = (note or "").strip()
     if not accept and not note:

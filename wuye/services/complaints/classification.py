@@ -13,18 +13,19 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..clock import now as clock_now
-from ..database import transaction
-from ..extensions import db
-from ..models import Complaint, ComplaintForwarding, Department, User
-from ..models.complaint import (REASONS, SUPERVISOR_CHANNELS, ForwardMode, NormalKind, RepeatStatus,
-                                SeriousCriterion, Severity, Topic, Validity)
-from ..models.org import Role
-from ..workflow.complaint import COMPLAINT, ComplaintState
-from . import Actor, DomainError, InvalidInput, deadlines
-from .audit import record
-from .complaints import (MANAGER_ROLES, SUBJECT, check, detect_repeat, lock, people, record_complete,
-                         sync_serious_deadline, tell, text)
+from ...clock import now as clock_now
+from ...database import transaction
+from ...extensions import db
+from ...models import Complaint, ComplaintForwarding, Department, User
+from ...models.complaint import (REASONS, SUPERVISOR_CHANNELS, ForwardMode, NormalKind, RepeatStatus,
+                                 SeriousCriterion, Severity, Topic, Validity)
+from ...models.org import Role
+from ...workflow.complaint import COMPLAINT, ComplaintState
+from .. import Actor, DomainError, InvalidInput
+from ..deadlines import table as deadlines
+from ..audit import record
+from .intake import (MANAGER_ROLES, SUBJECT, check, detect_repeat, lock, people, record_complete,
+                     sync_serious_deadline, tell, text)
 
 S = ComplaintState
 

@@ -11,16 +11,17 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..clock import now as clock_now
-from ..database import transaction
-from ..extensions import db
-from ..models import Complaint, ComplaintContact, CorrectiveAction, Department, User
-from ..models.complaint import ActionState, ContactChannel, ContactPurpose, Satisfaction, Validity
-from . import Actor, DomainError, InvalidInput, deadlines
-from .audit import record
-from ..models import Role
-from ..workflow.complaint import COMPLAINT
-from .complaints import SUBJECT, check, happened, lock, people, record_complete, tell, text
+from ...clock import now as clock_now
+from ...database import transaction
+from ...extensions import db
+from ...models import Complaint, ComplaintContact, CorrectiveAction, Department, User
+from ...models.complaint import ActionState, ContactChannel, ContactPurpose, Satisfaction, Validity
+from .. import Actor, DomainError, InvalidInput
+from ..deadlines import table as deadlines
+from ..audit import record
+from ...models import Role
+from ...workflow.complaint import COMPLAINT
+from .intake import SUBJECT, check, happened, lock, people, record_complete, tell, text
 
 
 def _meet_record(c: Complaint, at: datetime) -> None:

@@ -16,16 +16,18 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..clock import now as clock_now
-from ..database import transaction
-from ..extensions import db
-from ..models import RepairOrder, Role
-from ..models.job import (FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteLine, SheetRevision,
-                          Signature, Visit, WorkNote)
-from ..workflow.repair import REPAIR, RepairState
-from . import Actor, DomainError, InvalidInput, NotAllowed, deadlines, uploads
-from .audit import record
-from .notifications import notify
+from ...clock import now as clock_now
+from ...database import transaction
+from ...extensions import db
+from ...models import RepairOrder, Role
+from ...models.job import (FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteLine, SheetRevision,
+                           Signature, Visit, WorkNote)
+from ...workflow.repair import REPAIR, RepairState
+from .. import Actor, DomainError, InvalidInput, NotAllowed
+from ..deadlines import table as deadlines
+from . import uploads
+from ..audit import record
+from ..notifications import notify
 
 SUBJECT = "repair_order"
 CHECKLIST = ("understood", "uniform", "badge", "cloth_covers", "tools_parts")

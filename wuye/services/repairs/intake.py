@@ -7,16 +7,17 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
-from ..clock import now as clock_now
-from ..database import transaction
-from ..extensions import db
-from ..i18n import day_bounds_utc, local_day
-from ..models import Project, RepairOrder, Role, Source, Unit, Urgency, User
-from ..workflow.repair import INTAKE_ROLES, OPEN_STATES, REPAIR, RepairState
-from . import Actor, DomainError, NotAllowed, deadlines
-from .audit import record
-from .notifications import notify
-from .numbering import repair_number
+from ...clock import now as clock_now
+from ...database import transaction
+from ...extensions import db
+from ...i18n import day_bounds_utc, local_day
+from ...models import Project, RepairOrder, Role, Source, Unit, Urgency, User
+from ...workflow.repair import INTAKE_ROLES, OPEN_STATES, REPAIR, RepairState
+from .. import Actor, DomainError, NotAllowed
+from ..deadlines import table as deadlines
+from ..audit import record
+from ..notifications import notify
+from ..numbering import repair_number
 
 SUBJECT = "repair_order"
 
