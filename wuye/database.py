@@ -11,7 +11,7 @@ import contextvars
 from collections.abc import Callable, Iterator
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from .extensions import db
@@ -83,3 +83,12 @@ def transaction() -> Iterator[None]:
         raise
     finally:
         _write_intent.reset(token)
+
+
+def locked(row_or_model, id: int | None = None):
+    """Re-read a row under a row lock — FOR UPDATE on PostgreSQL; on SQLite the transaction already
+    holds the write lock — refreshing what the session had of it. `locked(order)` or
+    `locked(RepairOrder, order_id)`; None when no such row."""
+    model, id = (row_or_model, id) if id is not None else (type(row_or_model), row_or_model.id)
+    return db.session.execute(select(model).where(model.id == id).with_for_update()
+                              .execution_options(populate_existing=True)).scalar_one_or_none()

@@ -88,7 +88,10 @@ def job_context(order: RepairOrder) -> dict:
         "acceptance_form": f.AcceptanceForm(prefix="acc"), "payment_form": f.PaymentForm(prefix="pay"),
         "step_form": f.StepForm(prefix="s"),
         # the state machine and its words, for the offline page to move on before the server answers
-        "transitions": {n: t.target for n, t in svc.REPAIR.transitions.items() if Role.TECHNICIAN in t.roles},
+        "transitions": {n: t.target for n, t in svc.REPAIR.transitions.items()
+                        if Role.TECHNICIAN in t.roles and t.target},
+        "step_states": svc.REPAIR.sources,
+        "preparation_length": deadlines.rule_for(order.project_id, "preparation").length,
         "state_labels": {k: str(v) for k, v in STATES.items()},
     }
 
