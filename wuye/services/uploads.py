@@ -164,10 +164,14 @@ def path_of(kind: str, sha256: str) -> Path:
     return _root(kind) / sha256
 
 
+def thumbnail_path(kind: str, sha256: str) -> Path:
+    return _root(f"{kind}-thumbs") / f"{sha256}-{THUMB_SIDE}.jpg"
+
+
 def thumbnail(kind: str, sha256: str) -> Path:
     """A small JPEG of a stored image, made the first time it is asked for and kept by digest,
     so a gallery never loads the full-size photos."""
-    path = _root(f"{kind}-thumbs") / f"{sha256}-{THUMB_SIDE}.jpg"
+    path = thumbnail_path(kind, sha256)
     if path.exists():
         return path
     with Image.open(path_of(kind, sha256)) as img:
