@@ -45,7 +45,7 @@
     var tile = tiles[at];
     img.src = tile.href;
     img.alt = tile.dataset.caption || "";
-    caption.textContent = tile.dataset.caption || "";
+    caption.textContent = (tile.dataset.caption || "") + (tiles.length > 1 ? "  (" + (at + 1) + "/" + tiles.length + ")" : "");
     dialog.setAttribute("aria-label", tile.dataset.caption || "");
     dialog.classList.toggle("single", tiles.length < 2);
   }
