@@ -14,6 +14,7 @@ from ..i18n import local_day, local_to_utc, zone
 from ..labels import STATES, URGENCIES, category_label
 from ..models import RepairOrder, Role, Unit, User
 from ..permissions import roles
+from ..photos import SIZES, by_kind, photo_response, photos_of
 from ..services import DomainError
 from ..services.repairs import intake as repair_service
 from ..services.audit import history
@@ -189,6 +190,7 @@ def _job_summary(order: RepairOrder) -> dict:
         "payment": db.session.scalar(select(Payment).where(Payment.order_id == order.id)),
         "invoice": db.session.scalar(select(Invoice).where(Invoice.order_id == order.id)),
         "sheet": tech.latest_sheet(order),
+        "photos": by_kind(photos_of(order)),
         "refused": db.session.scalars(select(RefusedAction).where(RefusedAction.order_id == order.id)
                                       .order_by(RefusedAction.id)).all(),
     }
@@ -257,7 +259,7 @@ def print_order(number: str):
 def sheet(number: str):
     """The 派工单 with every revision; corrections are added here, never edited in place."""
     from ..tech.steps import sheet_page
-    return sheet_page(_order_or_404(number), "desk.signature")
+    return sheet_page(_order_or_404(number), "desk.signature", "desk.photo_file")
 
 
 @bp.route("/repairs/<number>/signatures/<int:signature_id>")
@@ -265,6 +267,12 @@ def sheet(number: str):
 def signature(number: str, signature_id: int):
     from ..tech.steps import signature_file
     return signature_file(_order_or_404(number), signature_id)
+
+
+@bp.route(f"/repairs/<number>/photos/<int:photo_id>/<{SIZES}:size>")
+@roles(DESK)
+def photo_file(number: str, photo_id: int, size: str):
+    return photo_response(_order_or_404(number), photo_id, size)
 
 
 @bp.route("/repairs/<number>/correct-sheet", methods=["POST"])

@@ -19,6 +19,7 @@ from ..htmx import add_trigger, is_fragment_request, redirect_to, render
 from ..i18n import local_day, local_to_utc
 from ..models import Project, RepairOrder
 from ..permissions import PUBLIC, roles
+from ..photos import KINDS, SIZES, by_kind, photo_response, photos_of
 from ..services import DomainError
 from ..services.residents import link as svc
 from ..services.residents import service_form as forms_svc
@@ -90,7 +91,8 @@ def _page(block: str | None = None, status: int = 200, form=None, editing: bool 
     return render(PAGE, block=block, status=status, v=v, token=request.view_args["token"], form=form,
                   editing=editing, change_form=change_form or _change_form(), error=error, sent=sent,
                   poll_seconds=current_app.config["WUYE_LINK_POLL_SECONDS"],
-                  decline_reasons=forms_svc.DECLINE_REASONS, oob=is_fragment_request())
+                  decline_reasons=forms_svc.DECLINE_REASONS, oob=is_fragment_request(),
+                  photos=[] if block and is_fragment_request() else by_kind(photos_of(order, KINDS)))
 
 
 @bp.route("/s/<token>")
@@ -148,6 +150,13 @@ def change_appointment(token: str):
     if not is_fragment_request():
         return redirect_to(url_for("resident.page", token=token))
     return add_trigger(_page(block="change_request", sent=True), "resident-changed")
+
+
+@bp.route(f"/s/<token>/photos/<int:photo_id>/<{SIZES}:size>")
+@roles(PUBLIC)
+def photo_file(token: str, photo_id: int, size: str):
+    """The resident's own order's photos of before and after the work, and no other."""
+    return photo_response(g.resident_order, photo_id, size, kinds=KINDS)
 
 
 @bp.route("/robots.txt")

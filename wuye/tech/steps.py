@@ -19,8 +19,9 @@ from ..htmx import redirect_to, render
 from ..i18n import local_day, local_to_utc
 from ..labels import STATES
 from ..models import Project, RepairOrder, Role
-from ..models.job import Invoice, Photo, PriceItem, Quote, SheetRevision, Signature, Visit, WorkNote
+from ..models.job import Invoice, PriceItem, Quote, SheetRevision, Signature, Visit, WorkNote
 from ..permissions import roles
+from ..photos import SIZES, by_kind, photo_response, photos_of
 from ..database import transaction
 from ..errors import error_response
 from ..models.offline import RefusedAction
@@ -72,13 +73,14 @@ def job_context(order: RepairOrder) -> dict:
     project = db.session.get(Project, order.project_id)
     visit = svc.current_visit(order)
     quotes = db.session.scalars(select(Quote).where(Quote.order_id == order.id).order_by(Quote.revision)).all()
+    photos = photos_of(order)
     return {
         "order": order, "project": project, "visit": visit, "checklist": svc.CHECKLIST,
         "allowed": svc.REPAIR.available(order.state, Role.TECHNICIAN),
         "quote": svc.accepted_quote(order), "quotes": quotes,
         "price_list": svc.price_list(order.project_id), "labour_rate": svc.labour_rate(order.project_id),
         "notes": db.session.scalars(select(WorkNote).where(WorkNote.order_id == order.id).order_by(WorkNote.id)).all(),
-        "photos": db.session.scalars(select(Photo).where(Photo.order_id == order.id).order_by(Photo.id)).all(),
+        "photos": photos, "photos_by_kind": by_kind(photos),
         "sheet": svc.latest_sheet(order),
         "invoice": db.session.scalar(select(Invoice).where(Invoice.order_id == order.id)),
         "deadline": deadlines.running_by_subject("repair_order", [order.id]).get(order.id),
@@ -354,14 +356,15 @@ def show(number: str):
 @bp.route("/<number>/sheet")
 @roles(Role.TECHNICIAN)
 def sheet(number: str):
-    return sheet_page(my_job(number), "job.signature")
+    return sheet_page(my_job(number), "job.signature", "job.photo_file")
 
 
-def sheet_page(order: RepairOrder, signature_endpoint: str):
+def sheet_page(order: RepairOrder, signature_endpoint: str, photo_endpoint: str):
     sheets = db.session.scalars(select(SheetRevision).where(SheetRevision.order_id == order.id)
                                 .order_by(SheetRevision.revision)).all()
     return render("print/dispatch_sheet.html", order=order, quote=svc.accepted_quote(order), sheets=sheets,
                   intact={s.id: svc.sheet_intact(s) for s in sheets}, signature_endpoint=signature_endpoint,
+                  photo_endpoint=photo_endpoint, photos=by_kind(photos_of(order)),
                   visits=db.session.scalars(select(Visit).where(Visit.order_id == order.id).order_by(Visit.number)).all(),
                   payment=db.session.scalar(select(svc.Payment).where(svc.Payment.order_id == order.id)),
                   events=history("repair_order", order.id))
@@ -380,3 +383,9 @@ def signature_file(order: RepairOrder, signature_id: int):
 @roles(Role.TECHNICIAN)
 def signature(number: str, signature_id: int):
     return signature_file(my_job(number), signature_id)
+
+
+@bp.route(f"/<number>/photos/<int:photo_id>/<{SIZES}:size>")
+@roles(Role.TECHNICIAN)
+def photo_file(number: str, photo_id: int, size: str):
+    return photo_response(my_job(number), photo_id, size)
