@@ -11,7 +11,7 @@ from sqlalchemy import select
 from .extensions import db
 from .models import RepairOrder
 from .models.job import Photo
-from .services import uploads
+from .services.repairs import uploads
 
 KINDS = ("before", "after")  # what the resident sees: the work's result, nothing else taken on site
 IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from tests.fixtures.data import PASSWORD
 from wuye.services import Actor
-from wuye.services import technician as svc
+from wuye.services.repairs import technician as svc
 
 pytestmark = pytest.mark.e2e
 

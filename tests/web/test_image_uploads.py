@@ -15,8 +15,9 @@ from tests.web.test_tech_steps import quote_form
 from wuye.extensions import db
 from wuye.models import RepairOrder
 from wuye.models.job import Photo, Signature
-from wuye.services import Actor, uploads
-from wuye.services import technician as svc
+from wuye.services import Actor
+from wuye.services.repairs import uploads
+from wuye.services.repairs import technician as svc
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from tests.fixtures.images import photo_jpeg, photo_png
 from wuye.extensions import db
 from wuye.models.job import Photo
 from wuye.services import Actor
-from wuye.services.resident import issue_link
+from wuye.services.residents.link import issue_link
 
 
 def upload(browser, number: str, kind: str, data: bytes, name: str = "p.jpg"):
@@ -78,7 +78,7 @@ def test_the_desk_order_page_has_a_gallery_of_small_thumbnails(job, photos, as_r
 
 
 def test_a_thumbnail_is_made_once_and_kept_by_digest(job, photos, as_role, app):
-    from wuye.services import uploads
+    from wuye.services.repairs import uploads
     before, _after = photos
     clerk = as_role("clerk")
     first = clerk.get(f"/desk/repairs/{job.number}/photos/{before.id}/thumb").get_data()
@@ -167,7 +167,7 @@ def test_roles_without_the_order_are_refused_the_photos(job, photos, as_role, an
 
 
 def test_an_unknown_size_or_a_missing_file_answers_404(job, photos, as_role, app):
-    from wuye.services import uploads
+    from wuye.services.repairs import uploads
     before, _after = photos
     clerk = as_role("clerk")
     assert clerk.get(f"/desk/repairs/{job.number}/photos/{before.id}/huge").status_code == 404
