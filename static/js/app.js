@@ -25,6 +25,32 @@
     toast(document.body.dataset.offlineMessage);
   });
 
+  // ---- a control disabled for a reason says so: the reason shows beside it and is its description ----
+  function syncReason(el) {
+    var reason = document.getElementById(el.dataset.disabledReason);
+    var off = el.disabled || el.getAttribute("aria-disabled") === "true";
+    if (reason) reason.hidden = !off;
+    if (off) el.setAttribute("aria-describedby", el.dataset.disabledReason);
+    else el.removeAttribute("aria-describedby");
+  }
+  var reasons = new MutationObserver(function (records) { records.forEach(function (r) { syncReason(r.target); }); });
+  function watchReasons(root) {
+    if (!root.querySelectorAll) return;
+    var found = Array.prototype.slice.call(root.querySelectorAll("[data-disabled-reason]"));
+    if (root.matches && root.matches("[data-disabled-reason]")) found.push(root);
+    found.forEach(function (el) {
+      syncReason(el);
+      reasons.observe(el, { attributes: true, attributeFilter: ["disabled", "aria-disabled"] });
+    });
+  }
+  watchReasons(document);
+  document.body.addEventListener("htmx:load", function (evt) { watchReasons(evt.detail.elt); });
+  // aria-disabled keeps a control focusable (so its reason can be read) but it must not act
+  document.addEventListener("click", function (evt) {
+    var off = evt.target.closest && evt.target.closest("[aria-disabled=true]");
+    if (off) { evt.preventDefault(); evt.stopPropagation(); }
+  }, true);
+
   // ---- intake: unit search by keyboard ----
   function options() { return Array.prototype.slice.call(document.querySelectorAll("#unit-results .unit-option")); }
   function composing(evt) { return evt.isComposing || evt.keyCode === 229; }  // an IME's Enter is not ours
