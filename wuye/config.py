@@ -80,6 +80,8 @@ def from_environment(instance_path: str) -> dict:
         "WUYE_PROXY_COUNT": _int("WUYE_PROXY_COUNT", 0),
         "WUYE_PAGE_SIZE": _int("WUYE_PAGE_SIZE", 50),
         "WUYE_BOARD_POLL_SECONDS": _int("WUYE_BOARD_POLL_SECONDS", 15),
+        # how far back a clerk may date the time of a call taken on paper or by voicemail
+        "WUYE_BACKDATE_HOURS": _int("WUYE_BACKDATE_HOURS", 72),
         # residents' links (/s/): requests per client address in a sliding window, and how many of
         # them may miss (unknown or revoked token). Many phones share one carrier address (CGNAT),
         # so the overall limit is generous; the misses limit is what stops guessing.

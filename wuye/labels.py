@@ -1,6 +1,8 @@
 """Words for codes: states, urgencies, sources, roles, default categories — in the reader's language."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import lazy_gettext as _l
 
 STATES = {
@@ -66,7 +68,7 @@ ACTIONS = {
     "pause": _l("Paused: fetching tools"),
     "resume": _l("Resumed"),
     "cannot_fix": _l("Cannot fix now: next visit booked"),
-    "finish": _l("Work done"),
+    "finish": _l("Work finished"),  # 完工 (not 维修情况, the printed order's box for what was done)
     "sign_acceptance": _l("Customer inspected and signed the dispatch sheet"),
     "pay": _l("Paid on the spot"),
     "invoice_issued": _l("Invoice issued"),
@@ -75,6 +77,22 @@ ACTIONS = {
     "fee_handover": _l("Fees handed to the housing officer"),
     "offline_refused": _l("Offline action refused"),
 }
+
+
+# the preparation checklist (A2 维修前的准备工作), on the job page and on the order's history
+CHECKLIST = {
+    "understood": _l("I understand the job in detail"),
+    "uniform": _l("Company uniform, clean and tidy"),
+    "badge": _l("Name badge worn"),
+    "cloth_covers": _l("Cloth and shoe covers packed"),
+    "tools_parts": _l("Tools and common spare parts complete"),
+}
+
+
+def repair_what(order) -> str:
+    """What is repaired, for the greeting "您好，约好来给您维修×××的": the description's first clause."""
+    first = re.split(r"[，。；！？,.;!?\n]", (order.description or "").strip(), maxsplit=1)[0].strip()
+    return first[:30] or category_label(order.category)
 
 
 # who acted, when it was no user account (AuditEvent.actor_label keeps the code)
@@ -133,6 +151,8 @@ def register(app) -> None:
         source_label=lambda c: label(SOURCES, c),
         role_label=lambda c: label(ROLES, c),
         action_label=lambda c: label(ACTIONS, c),
+        checklist_label=lambda c: label(CHECKLIST, c),
+        repair_what=repair_what,
         category_label=category_label,
         event_actor=event_actor,
     )

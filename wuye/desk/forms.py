@@ -82,6 +82,8 @@ class IntakeForm(FlaskForm):
     appointment_window = SelectField(_l("Time window"), choices=options([("", "—")] + [(w, w) for w in WINDOWS]),
                                      default="", validators=[Optional()])
     technician = SelectField(_l("Dispatch to"), coerce=int, default=0, validate_choice=False)
+    # sent by the confirm button shown when an emergency would be filed already overdue
+    overdue_confirmed = BooleanField()
 
     def validate_unit_id(self, field):
         try:

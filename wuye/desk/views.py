@@ -75,7 +75,17 @@ def _intake_from_form(form: IntakeForm, project) -> repair_service.Intake:
         contact_phone=form.contact_phone.data, category=form.category.data,
         description=form.description.data, urgency=form.urgency.data, called_at=called_at,
         appointment_start=start, appointment_end=end,
-        reported_by_id=form.reported_by.data or None, technician_id=form.technician.data or None)
+        reported_by_id=form.reported_by.data or None, technician_id=form.technician.data or None,
+        overdue_confirmed=bool(form.overdue_confirmed.data))
+
+
+def _call_time_bounds(project) -> tuple[str, str]:
+    """min and max of the time-of-call picker, in the project's local time."""
+    now = clock_now()
+    fmt = "%Y-%m-%dT%H:%M"
+    tz = zone(project.timezone)
+    return ((now - repair_service.backdate_limit()).astimezone(tz).strftime(fmt),
+            (now + repair_service.CALL_TIME_SKEW).astimezone(tz).strftime(fmt))
 
 
 @bp.route("/repairs/new", methods=["GET", "POST"])
@@ -88,12 +98,18 @@ def intake():
         unit = db.session.get(Unit, int(form.unit_id.data))
         if unit is not None and unit.project_id != project.id:
             unit = None
-    error = None
+    error = overdue = None
     if form.validate_on_submit():
         try:
             order = repair_service.create_order(actor(), project, _intake_from_form(form, project))
+        except repair_service.FiledOverdue as e:
+            overdue = e.message  # a warning the clerk confirms, not a refusal
         except DomainError as e:
-            error = e.message
+            field = getattr(form, getattr(e, "field", ""), None)
+            if field is not None:
+                field.errors = [*field.errors, e.message]
+            else:
+                error = e.message
         else:
             from .residents import issue_after_intake
             issue_after_intake(order)
@@ -103,6 +119,7 @@ def intake():
         form.called_at.data = clock_now().astimezone(zone(project.timezone)).replace(
             second=0, microsecond=0, tzinfo=None)
     return render("desk/intake.html", form=form, unit=unit, loads=loads, error=error, status=status,
+                  overdue=overdue, call_time_bounds=_call_time_bounds(project),
                   recent=recent_orders_for_unit(unit) if unit else [])
 
 

@@ -81,7 +81,8 @@ def _change_form() -> ChangeRequestForm:
 
 
 def _page(block: str | None = None, status: int = 200, form=None, editing: bool = False,
-          change_form=None, error: str | None = None, sent: bool = False):
+          change_form=None, error: str | None = None, sent: bool = False, seen: str | None = None,
+          stale: bool = False):
     order = g.resident_order
     v = svc.view(order)
     if form is None and v.form_open:
@@ -90,6 +91,7 @@ def _page(block: str | None = None, status: int = 200, form=None, editing: bool 
             _filled(form, v.form)
     return render(PAGE, block=block, status=status, v=v, token=request.view_args["token"], form=form,
                   editing=editing, change_form=change_form or _change_form(), error=error, sent=sent,
+                  seen=forms_svc.version(v.form) if seen is None else seen, stale=stale,
                   poll_seconds=current_app.config["WUYE_LINK_POLL_SECONDS"],
                   decline_reasons=forms_svc.DECLINE_REASONS, oob=is_fragment_request(),
                   photos=[] if block and is_fragment_request() else by_kind(photos_of(order, KINDS)))
@@ -112,20 +114,26 @@ def service_form(token: str):
     if request.method == "GET":
         return _page(block="feedback", editing=existing is not None)
     form = _service_form(order, request.form)
+    seen = request.form.get("version", "")[:64]  # the answers this form was opened on
     if not form.validate():
-        return _page(block="feedback", status=422, form=form, editing=existing is not None)
+        return _page(block="feedback", status=422, form=form, editing=existing is not None, seen=seen)
     answers = forms_svc.Answers(
         overall=form.overall.data, timeliness=form.timeliness.data, attitude=form.attitude.data,
         quality=form.quality.data if hasattr(form, "quality") else None, comments=form.comments.data or "",
         declined_reason=form.declined_reason.data if hasattr(form, "declined_reason") else None)
     try:
         if existing is None:
-            forms_svc.submit(g.resident_link, answers, client_address())
+            forms_svc.submit(g.resident_link, answers, client_address(), seen=seen)
         else:
-            forms_svc.change(g.resident_link, answers, client_address())
+            forms_svc.change(g.resident_link, answers, client_address(), seen=seen)
+    except forms_svc.StaleAnswers as e:
+        db.session.rollback()
+        # the saved answers above, the resident's new ones in the form below, opened on the saved version
+        return _page(block="feedback", status=e.status, form=form, editing=True, error=e.message, stale=True)
     except DomainError as e:
         db.session.rollback()
-        return _page(block="feedback", status=e.status, form=form, editing=existing is not None, error=e.message)
+        return _page(block="feedback", status=e.status, form=form, editing=existing is not None, error=e.message,
+                     seen=seen)
     if not is_fragment_request():
         return redirect_to(url_for("resident.page", token=token))
     return _page(block="feedback", sent=True)

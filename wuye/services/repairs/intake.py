@@ -4,22 +4,37 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
 from ...clock import now as clock_now
 from ...database import locked, transaction
 from ...extensions import db
-from ...i18n import day_bounds_utc, local_day
+from ...i18n import day_bounds_utc, local_day, when
 from ...models import Project, RepairOrder, Role, Source, Unit, Urgency, User
 from ...workflow.repair import INTAKE_ROLES, OPEN_STATES, REPAIR, RepairState
-from .. import Actor, DomainError, NotAllowed
+from .. import Actor, DomainError, InvalidInput, NotAllowed
 from ..deadlines import table as deadlines
 from ..audit import record
 from ..notifications import notify
 from ..numbering import repair_number
 
 SUBJECT = "repair_order"
+CALL_TIME_SKEW = timedelta(minutes=1)  # a desk clock a little ahead of the server's is not "the future"
+
+
+class CallTimeRefused(InvalidInput):
+    """The time of the call is in the future, or further back than the project allows."""
+
+    field = "called_at"
+
+
+class FiledOverdue(DomainError):
+    """An emergency whose 15-minute arrival deadline has already passed: the clerk must confirm."""
+
+    field = "called_at"
+    status = 422
 
 
 @dataclass
@@ -36,6 +51,28 @@ class Intake:
     appointment_end: datetime | None = None
     reported_by_id: int | None = None
     technician_id: int | None = None
+    overdue_confirmed: bool = False  # the clerk saw that the emergency is filed already overdue
+
+
+def backdate_limit() -> timedelta:
+    return timedelta(hours=current_app.config["WUYE_BACKDATE_HOURS"])
+
+
+def check_call_time(called_at: datetime, at: datetime) -> None:
+    """The call came in now or earlier, but not longer ago than WUYE_BACKDATE_HOURS."""
+    if called_at > at + CALL_TIME_SKEW:
+        raise CallTimeRefused(_("The time of the call cannot be in the future."))
+    if called_at < at - backdate_limit():
+        raise CallTimeRefused(_("The time of the call can be at most %(hours)d hours ago; check the date.",
+                                hours=current_app.config["WUYE_BACKDATE_HOURS"]))
+
+
+def overdue_at_intake(project: Project, urgency: str, called_at: datetime, at: datetime) -> datetime | None:
+    """When an emergency's arrival deadline already passed at intake, the time it passed."""
+    if urgency != Urgency.EMERGENCY:
+        return None
+    due = called_at + deadlines.rule_for(project.id, "emergency_arrival").length
+    return due if due <= at else None
 
 
 def _technician(project: Project, user_id: int) -> User:
@@ -83,8 +120,13 @@ def create_order(actor: Actor, project: Project, intake: Intake, *, now: datetim
             if reporter is None or reporter.project_id != project.id:
                 raise DomainError(_("Choose the employee who reported it."))
         called_at = intake.called_at or at
-        if called_at > at + timedelta(minutes=1):
-            raise DomainError(_("The time of the call cannot be in the future."))
+        check_call_time(called_at, at)
+        overdue = overdue_at_intake(project, intake.urgency, called_at, at)
+        if overdue is not None and not intake.overdue_confirmed:
+            raise FiledOverdue(_("The call came in at %(called)s: the emergency arrival deadline passed at "
+                                 "%(due)s, before the order is filed. Check the time of the call, or confirm "
+                                 "to file it overdue.", called=when(called_at, "MM-dd HH:mm"),
+                                 due=when(overdue, "MM-dd HH:mm")))
         if intake.urgency == Urgency.NORMAL:
             if intake.appointment_start is None or intake.appointment_end is None:
                 raise DomainError(_("A normal repair needs the appointment agreed with the customer."))
@@ -116,7 +158,8 @@ def create_order(actor: Actor, project: Project, intake: Intake, *, now: datetim
         db.session.add(order)
         db.session.flush()
         record(actor, "create", SUBJECT, order.id, project.id, at=at, number=order.number, unit=unit.label,
-               urgency=order.urgency, category=order.category, source=order.source)
+               urgency=order.urgency, category=order.category, source=order.source,
+               **({"filed_overdue": True} if overdue is not None else {}))
         if order.urgency == Urgency.EMERGENCY:
             deadlines.open_deadline(order, "emergency_arrival", order.called_at)
         else:

@@ -192,6 +192,7 @@ def mask_unit(unit) -> str:
 WORDS = {
     "create": _l("Request received"),  # 已受理
     "dispatch": _l("Technician assigned"),  # 已派工
+    "reassign": _l("Reassigned to another technician"),  # 已改派给另一位维修师傅
     "depart": _l("Technician on the way"),  # 师傅已出发
     "arrive": _l("Technician has arrived"),  # 师傅已到达
     "consent": _l("Repair in progress"),  # 维修中
@@ -203,7 +204,7 @@ WORDS = {
     "cancel": _l("Cancelled"),  # 已取消
 }
 # audit actions as the resident's steps; the rest (checklists, notes, links...) is not theirs to see
-STEPS = {"create": "create", "dispatch": "dispatch", "reassign": "dispatch", "depart": "depart",
+STEPS = {"create": "create", "dispatch": "dispatch", "reassign": "reassign", "depart": "depart",
          "arrive": "arrive", "consent": "consent", "cannot_fix": "reschedule",
          "appointment_request_accept": "reschedule", "finish": "finish", "sign_acceptance": "sign_acceptance",
          "pay": "pay", "decline": "decline", "cancel": "cancel"}
@@ -278,7 +279,8 @@ def view(order: RepairOrder) -> ResidentView:
     from .service_form import change_until, form_for, form_open
     steps = timeline(order)
     status_key = STATUS[RepairState(order.state)]
-    status = next((s for s in reversed(steps) if s.key == status_key), None) or Step(order.updated_at, status_key)
+    keys = {status_key, "reassign"} if status_key == "dispatch" else {status_key}  # a reassignment is the news
+    status = next((s for s in reversed(steps) if s.key in keys), None) or Step(order.updated_at, status_key)
     if steps and steps[-1].key == "reschedule" and order.state in OPEN_STATES:
         status = steps[-1]  # a moved appointment is the news until the technician's next step
     form = form_for(order)

@@ -4,9 +4,13 @@ return visit by customer service.
 The form opens when the order is completed, or declined (then it asks why). It is sent once and
 may be changed for 24 hours; every send and change is an audit event on the order. A score of 2
 or less on any question opens one return visit for the order, unless one is already open.
+A form carries the version of the answers it was opened on: answers changed since (in another tab
+or on another phone) are not replaced until the resident has seen them and sends again.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -82,14 +86,33 @@ def _values(form: ServiceForm) -> dict:
     return {q: getattr(form, q) for q in QUESTIONS} | {"declined_reason": form.declined_reason}
 
 
-def submit(link: ResidentLink, answers: Answers, address: str) -> ServiceForm:
-    """The resident sends the 服务单, once."""
+class StaleAnswers(DomainError):
+    """The answers were changed since this form was opened: show them and ask before replacing."""
+
+
+def version(form: ServiceForm | None) -> str:
+    """The answers a form was opened on: "" before any, else a digest of what is stored."""
+    if form is None:
+        return ""
+    stored = json.dumps([_values(form), form.comments or ""], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(stored.encode()).hexdigest()[:16]
+
+
+def _check_seen(form: ServiceForm | None, seen: str | None) -> None:
+    if seen is not None and seen != version(form):
+        raise StaleAnswers(_("Your answers were changed meanwhile, in another window or on another phone. "
+                             "Below are the answers saved now, then yours: send again to replace them."))
+
+
+def submit(link: ResidentLink, answers: Answers, address: str, *, seen: str | None = None) -> ServiceForm:
+    """The resident sends the 服务单, once. `seen`: the version the form was opened on."""
     actor = Actor.resident(address)
     with transaction():
         order = locked(RepairOrder, link.order_id)
         if not form_open(order):
             raise DomainError(_("The service form opens when the work is completed."))
         if form_for(order) is not None:
+            _check_seen(form_for(order), seen)
             raise DomainError(_("You have already sent the service form; you may change it for 24 hours."))
         a = _checked(order, answers)
         at = clock_now()
@@ -104,8 +127,8 @@ def submit(link: ResidentLink, answers: Answers, address: str) -> ServiceForm:
     return form
 
 
-def change(link: ResidentLink, answers: Answers, address: str) -> ServiceForm:
-    """The resident changes the 服务单 within 24 hours of sending it."""
+def change(link: ResidentLink, answers: Answers, address: str, *, seen: str | None = None) -> ServiceForm:
+    """The resident changes the 服务单 within 24 hours of sending it, over the version `seen`."""
     actor = Actor.resident(address)
     with transaction():
         order = locked(RepairOrder, link.order_id)
@@ -115,6 +138,7 @@ def change(link: ResidentLink, answers: Answers, address: str) -> ServiceForm:
         at = clock_now()
         if not can_change(form, at):
             raise DomainError(_("The service form can be changed for 24 hours after sending it; that time is over."))
+        _check_seen(form, seen)
         a = _checked(order, answers)
         previous = _values(form)
         form.overall, form.timeliness, form.attitude, form.quality = a.overall, a.timeliness, a.attitude, a.quality
