@@ -122,13 +122,13 @@ def test_the_time_of_the_call_cannot_be_in_the_future(org, make_order, clock):
 
 
 def test_the_service_files_an_overdue_emergency_only_when_the_clerk_confirmed(org, make_order, clock):
-    from wuye.services.repairs import FiledOverdue
+    from wuye.services.repairs.intake import FiledOverdue
     with pytest.raises(FiledOverdue):
         make_order(urgency="emergency", called_at=clock.now - timedelta(minutes=15))
     assert make_order(urgency="emergency", called_at=clock.now - timedelta(minutes=15), overdue_confirmed=True)
 
 
 def test_the_service_refuses_a_call_time_older_than_the_backdate_limit(org, make_order, clock):
-    from wuye.services.repairs import CallTimeRefused
+    from wuye.services.repairs.intake import CallTimeRefused
     with pytest.raises(CallTimeRefused):
         make_order(called_at=clock.now - timedelta(hours=72, minutes=1))

@@ -10,7 +10,7 @@ from tests.fixtures.journey import Journey
 from wuye.extensions import db
 from wuye.models import AuditEvent, ServiceForm
 from wuye.services import Actor
-from wuye.services import resident as svc
+from wuye.services.residents import link as svc
 
 SCORES = ("overall", "timeliness", "attitude", "quality")
 

@@ -8,8 +8,8 @@ import re
 
 from tests.fixtures.journey import Journey
 from wuye.services import Actor
-from wuye.services import repairs
-from wuye.services import resident as svc
+from wuye.services.repairs import intake as repairs
+from wuye.services.residents import link as svc
 
 
 def _history(page: str) -> str:
@@ -33,7 +33,7 @@ def test_the_greeting_at_the_door_says_what_is_repaired(org, make_order, clock, 
 def test_a_checklist_line_of_the_history_names_the_item_ticked(org, make_order, clock, as_role):
     from wuye.extensions import db
     from wuye.models import RepairOrder
-    from wuye.services import technician as tech
+    from wuye.services.repairs import technician as tech
     order = make_order(technician=org.users["technician"])
     Journey(order).to("accept")
     step = tech.Step(Actor(org.users["technician"], "x"), db.session.get(RepairOrder, order.id))
