@@ -80,9 +80,9 @@ def from_environment(instance_path: str) -> dict:
         "WUYE_PROXY_COUNT": _int("WUYE_PROXY_COUNT", 0),
         "WUYE_PAGE_SIZE": _int("WUYE_PAGE_SIZE", 50),
         "WUYE_BOARD_POLL_SECONDS": _int("WUYE_BOARD_POLL_SECONDS", 15),
-        # residents' links (/s/): requests per client address in a sliding window, and how many of
-        # them may miss (unknown or revoked token). Many phones share one carrier address (CGNAT),
-        # so the overall limit is generous; the misses limit is what stops guessing.
+        # residents' links (/s/), in a sliding window: requests per live link, and wrong tokens
+        # (unknown or revoked) per client address. Many phones share one carrier address (CGNAT), so
+        # a guesser there is refused while the links of the residents behind it keep working.
         "WUYE_LINK_WINDOW_SECONDS": _int("WUYE_LINK_WINDOW_SECONDS", 600),
         "WUYE_LINK_DAYS_AFTER_CLOSE": _int("WUYE_LINK_DAYS_AFTER_CLOSE", 30),
         "WUYE_LINK_MAX_REQUESTS": _int("WUYE_LINK_MAX_REQUESTS", 600),
