@@ -138,11 +138,24 @@ def test_the_48_hours_breach_and_escalate_to_the_cs_supervisor_at_once(kit, seri
     assert (report.breached, report.escalated) == (1, 1)
     d = the(serious_taken_at_1400, "serious_result")
     assert levels(d) == [(1, "breach"), (2, "escalate")]  # past due: no warning any more
-    assert told("deadline_breach") == ["dept_head", "staff"]
+    assert told("deadline_breach") == ["dept_head", "staff", "clerk"]
     assert told("deadline_escalate") == ["cs_supervisor"]
     assert tick(sh("01:59", 30)).escalated == 0
     assert tick(sh("02:00", 30)).escalated == 1  # twelve hours after the due time: the project manager
     assert told("deadline_escalate") == ["cs_supervisor", "project_manager"]
+
+
+def test_a_missed_deadline_also_tells_the_customer_service_clerk_who_registered_it(kit, serious_taken_at_1400):
+    """B1: 客服部 is the first owner — it receives, records, and follows up to the result — so a
+    breach reaches the clerk who registered the complaint, not only its handler and who took it."""
+    c = serious_taken_at_1400
+    assert (c.registered_by.username, c.handler.username, c.received_by.username) == ("clerk", "dept_head", "staff")
+    tick(sh("14:01", 29))
+    clerk = kit.org.users["clerk"]
+    notes = list(db.session.scalars(db.select(Notification).where(
+        Notification.user_id == clerk.id, Notification.kind == "deadline_breach")))
+    assert [(n.params["number"], n.params["deadline"], n.link) for n in notes] == [
+        (c.number, "serious_result", f"/complaints/{c.number}")]
 
 
 def test_a_handling_result_within_48_hours_meets_it(kit, serious_taken_at_1400, clock):
@@ -207,7 +220,8 @@ def test_each_corrective_action_is_due_by_its_own_date(kit, clock):
     assert a.warn_at == sh("18:00", 27)  # a day before
     assert tick(sh("18:00", 28)).breached == 0
     assert tick(sh("18:01", 28)).breached == 1
-    assert told("deadline_breach") == ["technician", "dept_head"]  # its owner and who set it
+    # its owner, who set it, and the CS clerk who registered the complaint (CS checks every action)
+    assert told("deadline_breach") == ["technician", "dept_head", "clerk"]
     assert tick(sh("18:01", 29)).escalated == 1
     assert told("deadline_escalate") == ["cs_supervisor"]
     assert the(second, "corrective_action", "corrective_action").breached_at is None

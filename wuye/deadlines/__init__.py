@@ -8,7 +8,7 @@ from flask import Flask
 from flask_babel import gettext as _
 
 from ..services import deadlines
-from ..services.deadlines import ASSIGNEE, DISPATCHER
+from ..services.deadlines import ASSIGNEE, DISPATCHER, REGISTRAR
 
 
 def duration(td: timedelta) -> str:
@@ -29,6 +29,8 @@ def reached_label(code: str) -> str:
         return _("the person responsible")
     if code == DISPATCHER:
         return _("the dispatcher")
+    if code == REGISTRAR:
+        return _("the customer service clerk who registered it")
     return label(ROLES, code)
 
 
