@@ -93,7 +93,7 @@ def from_environment(instance_path: str) -> dict:
         "WUYE_PUBLIC_URL": os.environ.get("WUYE_PUBLIC_URL", "").rstrip("/"),
         # scrypt in production; the tests set a cheap method so each fixture user is not 100 ms
         "WUYE_PASSWORD_METHOD": os.environ.get("WUYE_PASSWORD_METHOD", "scrypt"),
-        # B3: a complaint from the same unit on the same matter within this many days of an earlier one
+        # B3: a complaint from the same unit (on any topic) within this many days of an earlier one
         # still open (or whose correction failed) is suggested as a repeat, hence serious, complaint
         "WUYE_COMPLAINT_REPEAT_DAYS": _int("WUYE_COMPLAINT_REPEAT_DAYS", 30),
         "WUYE_NOTIFIERS": os.environ.get("WUYE_NOTIFIERS", "log").split(","),

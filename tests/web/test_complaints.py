@@ -157,6 +157,40 @@ def test_a_step_with_errors_comes_back_as_the_form_with_422(kit, as_role):
     assert kit.fresh(c).state == "received"
 
 
+def checked(page: str, name: str, value: str) -> bool:
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*value="{value}"[^>]*>', page) or re.search(
+        rf'<input[^>]*value="{value}"[^>]*name="{name}"[^>]*>', page)
+    assert tag, (name, value)
+    return "checked" in tag.group(0)
+
+
+def test_when_a_repeat_is_suggested_the_registration_form_ticks_repeated_complaints(kit, as_role, clock):
+    lights = kit.take(topic="repair")
+    clock.advance(days=4)
+    lift = kit.take(topic="facilities", content="电梯又坏了")
+    page = html(as_role("clerk").get(f"/complaints/{lift.number}"))
+    assert f'href="/complaints/{lights.number}"' in page  # the earlier one, across categories, with its link
+    assert checked(page, "register-criteria", "repeated")
+    assert checked(page, "register-severity", "serious") and not checked(page, "register-severity", "normal")
+    assert checked(page, "register-forward_mode", "written")
+    plain = html(as_role("clerk").get(f"/complaints/{kit.take(unit=1).number}"))
+    assert not checked(plain, "register-criteria", "repeated") and checked(plain, "register-severity", "normal")
+
+
+def test_the_form_only_parses_and_the_services_refusal_comes_back_at_its_field(kit, as_role):
+    c = kit.register(kit.take())
+    b = as_role("clerk")
+    b.get(f"/complaints/{c.number}")
+    r = b.post(f"/complaints/{c.number}/classify", {
+        "classify-validity": "valid", "classify-valid_reason": "procedure", "classify-severity": "normal"}, htmx=True)
+    assert r.status_code == 422
+    page = html(r)
+    kinds = page.split('class="field checks normal-kinds')[1].split("</fieldset>")[0]
+    assert "has-error" in kinds.split(">")[0]
+    assert "rework or repair, or a concession" in kinds or "返工返修，或让步处理" in kinds  # the service's words
+    assert kit.fresh(c).validity is None
+
+
 def test_a_refusal_by_the_procedure_is_said_on_the_record(kit, as_role):
     c = kit.valid()
     b = as_role("clerk")

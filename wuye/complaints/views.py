@@ -18,6 +18,7 @@ from ..models import Complaint, Department, Role, Unit, User
 from ..permissions import roles
 from ..services import DomainError
 from ..services import complaint_board as boards
+from ..services.complaint_classification import proposed_severity
 from ..services import complaints as service
 from ..services.board import find_units
 from ..services.complaint_access import action_steps, can_see, steps
@@ -217,9 +218,10 @@ def _defaults(c: Complaint, name: str) -> dict:
                       "other_units_note": c.other_units_note,
                       "valid_reason": c.validity_reason if c.validity == "valid" else None,
                       "invalid_reason": c.validity_reason if c.validity == "invalid" else None}
+    severity, criteria = proposed_severity(c)
     return {
-        "register": {"topic": c.topic or "", "severity": c.severity or "normal", "criteria": c.criteria or [],
-                     "work_log": c.content, "forward_mode": "written" if c.serious else "phone"},
+        "register": {"topic": c.topic or "", "severity": severity, "criteria": criteria,
+                     "work_log": c.content, "forward_mode": "written" if severity == "serious" else "phone"},
         "forward": {"mode": "written" if c.serious else "phone"},
         "classify": classification,
         "overrule": classification,

@@ -181,8 +181,7 @@ def take(actor: Actor, project: Project, intake: Intake, *, now: datetime | None
         else:
             tell(cs, "complaint_received", c, actor, by=by)
             tell([boss], "complaint_reported", c, actor, by=by)
-        if c.topic:
-            detect_repeat(actor, c, at)
+        detect_repeat(actor, c, at)
     return c
 
 
@@ -193,14 +192,15 @@ def repeat_window() -> timedelta:
 
 
 def earlier_complaints(c: Complaint) -> list[Complaint]:
-    """Complaints of the same unit on the same matter within the window before this one, that are
-    still open, or whose corrective action failed, or whose complainant was not satisfied."""
-    if c.unit_id is None or not c.topic:
+    """Complaints of the same household (unit) within the window before this one, whatever they
+    were about (短时间内业户重复投诉: the household complains again), that are still open, or whose
+    corrective action failed, or whose complainant was not satisfied."""
+    if c.unit_id is None:
         return []
     failed = select(CorrectiveAction.complaint_id).where(CorrectiveAction.failed_checks > 0)
     return list(db.session.scalars(
         select(Complaint).where(
-            Complaint.project_id == c.project_id, Complaint.unit_id == c.unit_id, Complaint.topic == c.topic,
+            Complaint.project_id == c.project_id, Complaint.unit_id == c.unit_id,
             Complaint.id != c.id, Complaint.received_at >= c.received_at - repeat_window(),
             Complaint.received_at <= c.received_at,
             or_(Complaint.state != S.CLOSED, Complaint.id.in_(failed),
