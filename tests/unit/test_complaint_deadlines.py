@@ -44,6 +44,18 @@ def test_the_complaint_deadlines_are_rows_of_the_one_table():
     assert set(deadlines.SUBJECTS) >= {"complaint", "corrective_action"}
 
 
+def test_the_lengths_of_the_table_read_as_the_seed_says_them(ctx):
+    from flask_babel import force_locale
+
+    from wuye.deadlines import length
+    t = deadlines.TABLE
+    with force_locale("zh_CN"):
+        assert [length(t[k].length) for k in ("invalid_contact", "valid_record", "serious_result", "preparation")] == [
+            "1 天", "3 天", "48 小时", "10 分钟"]
+    with force_locale("en"):
+        assert length(t["serious_result"].length) == "48 hours" and length(timedelta(minutes=90)) == "90 minutes"
+
+
 # ---- 无效投诉: 一天内与投诉人联系，做好解释工作 --------------------------------------------------
 
 @pytest.fixture

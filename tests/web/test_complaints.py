@@ -277,6 +277,40 @@ def test_the_written_forwarding_and_the_complaint_record_print(kit, as_role):
     assert "维修工未按约定时间上门" in record and "更换楼道灯并巡检同楼层照明" in record
 
 
+def test_the_printed_complaint_record_shows_the_missed_deadlines(kit, as_role, clock):
+    """顾客投诉处理记录表: a valid complaint's record is due within 3 days; a corrective action by its date."""
+    clock.set(sh("09:00"))
+    c = kit.valid()
+    kit.findings(c)
+    a = kit.action(c, days=1)  # done late; the record is completed by the action, on time
+    b = as_role("clerk")
+    on_time = html(b.get(f"/complaints/{c.number}/print"))
+    assert "未按时限完成" in on_time or "Missed deadlines" in on_time
+    assert "截至目前各项时限均按时完成" in on_time or "every deadline met on time" in on_time
+    tick(sh("09:01", 28))
+    clock.set(sh("10:00", 28))
+    rec.action_done(kit.actor("dept_head"), kit.fresh(c), a.id, "已更换")
+    late = html(b.get(f"/complaints/{c.number}/print"))
+    missed = late.split('class="missed"')[1].split("</table>")[0]
+    assert "纠正措施 #1" in missed or "Corrective action #1" in missed
+    assert "2026-11-28 09:00" in missed and "11-28 10:00" in missed  # due then, met late at that time
+    assert missed.count("<tr>") == 2  # the heading and the action: the record itself was on time
+
+
+def test_the_written_forwarding_reads_the_48_hours_from_the_project_policy(kit, as_role, clock):
+    from wuye.services import Actor, deadlines
+    c = kit.valid(severity="serious", criteria=["media"])
+    b = as_role("clerk")
+    page = html(b.get(f"/complaints/{c.number}/forwarding"))
+    assert "48 小时内" in page or "within 48 hours" in page
+    deadlines.set_policy(Actor(None, "cli"), kit.org.p1, "serious_result", minutes=24 * 60)
+    again = kit.take(unit=2)
+    kit.register(again, severity="serious", criteria=["media"])
+    page = html(b.get(f"/complaints/{again.number}/forwarding"))
+    assert "1 天内" in page or "within 1 day" in page
+    assert "48 小时" not in page and "48 hours" not in page
+
+
 # ---- notices and the deadline pages ------------------------------------------------------------
 
 def test_every_complaint_notice_reads_as_a_sentence(kit, as_role, clock):

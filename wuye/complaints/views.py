@@ -23,7 +23,7 @@ from ..services import complaints as service
 from ..services.board import find_units
 from ..services.complaint_access import action_steps, can_see, steps
 from ..services.complaint_record import result_problems
-from ..services.deadlines import for_subject, running_by_subject
+from ..services.deadlines import for_subject, length_of, rule_for, running_by_subject
 from ..web import actor, current_project
 from ..workflow.complaint import BOARD_ROLES, COMPLAINT, EMPLOYEES, REVIEW_ROLES, SEE_ALL
 from . import forms as f
@@ -277,8 +277,10 @@ def print_forwarding(number: str):
     """书面转呈: the written forwarding of a serious complaint, made from the record."""
     c = complaint_or_404(number)
     serious = [d for d in for_subject(c) if d.kind == "serious_result"]
+    due = serious[-1] if serious else None
     return render("print/complaint_forwarding.html", c=c, forwarding=c.written_forwarding or (
-        c.forwardings[-1] if c.forwardings else None), serious_due=serious[-1] if serious else None)
+        c.forwardings[-1] if c.forwardings else None), serious_due=due,
+        serious_length=length_of(due) if due else rule_for(c.project_id, "serious_result").length)
 
 
 @bp.route("/<number>/print")
@@ -286,7 +288,7 @@ def print_forwarding(number: str):
 def print_record(number: str):
     """顾客投诉处理记录表, printed for signatures and the file."""
     c = complaint_or_404(number)
-    return render("print/complaint_record.html", c=c)
+    return render("print/complaint_record.html", c=c, missed=boards.missed_deadlines(c))
 
 
 from . import steps as _step_routes  # noqa: E402,F401  (the POST routes of each step, on this blueprint)

@@ -320,6 +320,20 @@ def for_subject(subject) -> list[Deadline]:
         .order_by(Deadline.id)))
 
 
+def length_of(d: Deadline) -> timedelta:
+    """How long this deadline was given: its rule's length as the project ran it when it opened
+    (for a booked time, the grace after it)."""
+    rule = TABLE[d.kind]
+    return rule_for(d.project_id, d.kind).length if rule.booked else d.due_at - d.started_at
+
+
+def missed(d: Deadline, now: datetime | None = None) -> bool:
+    """Not met by its due time: met late, or not met and past due when it ended (closed) or now."""
+    if d.met_at is not None:
+        return d.met_at > d.due_at
+    return d.breached_at is not None or (d.closed_at or now or clock_now()) > d.due_at
+
+
 def running_by_subject(stype: str, ids: list[int]) -> dict[int, Deadline]:
     """The most urgent running deadline of each subject, in one query."""
     if not ids:
