@@ -360,6 +360,31 @@ def test_a_department_heads_home_is_the_complaint_board(kit, as_role):
     assert r.status_code == 302 and r.headers["Location"].endswith("/complaints/")
 
 
+def test_the_record_offers_as_handlers_and_escalation_targets_exactly_whom_the_procedure_allows(kit, as_role):
+    """B1: a complaint is handled by a department head, the CS supervisor or the project manager;
+    越权上报 goes past the superior to the CS supervisor or the project manager — one list each, which
+    the page offers and the service checks."""
+    from wuye.models import Role, User
+    c = kit.valid()
+    page = html(as_role("cs_supervisor").get(f"/complaints/{c.number}"))
+    handlers = page.split('name="assign-handler"')[1].split("</select>")[0]
+    offered = set(re.findall(r'value="(\d+)"', handlers)) - {"0"}
+    expected = {str(u.id) for u in db.session.scalars(db.select(User).where(
+        User.project_id == kit.org.p1.id, User.role.in_(["dept_head", "cs_supervisor", "project_manager"])))}
+    assert offered == expected
+    staff = html(as_role("staff").get(f"/complaints/{c.number}"))
+    targets = set(re.findall(r'name="escalate-to_role"[^>]*value="([a-z_]+)"', staff)) | set(
+        re.findall(r'value="([a-z_]+)"[^>]*name="escalate-to_role"', staff))
+    assert targets == {"cs_supervisor", "project_manager"}
+    for role in Role:
+        if role.value in targets:
+            continue
+        b = as_role("staff")
+        b.get(f"/complaints/{c.number}")
+        r = b.post(f"/complaints/{c.number}/escalate", {"escalate-to_role": role.value, "escalate-reason": "没人处理"})
+        assert r.status_code == 422, role
+
+
 def test_the_cs_supervisor_names_the_handler_from_a_board_card(kit, as_role):
     c = kit.valid()
     pm = kit.org.users["project_manager"].id

@@ -25,7 +25,7 @@ from ..services.complaint_access import action_steps, can_see, steps
 from ..services.complaint_record import result_problems
 from ..services.deadlines import for_subject, length_of, rule_for, running_by_subject
 from ..web import actor, current_project
-from ..workflow.complaint import BOARD_ROLES, COMPLAINT, EMPLOYEES, REVIEW_ROLES, SEE_ALL
+from ..workflow.complaint import BOARD_ROLES, COMPLAINT, EMPLOYEES, HANDLERS, REVIEW_ROLES, SEE_ALL
 from . import forms as f
 from . import labels
 
@@ -181,7 +181,7 @@ class Choices:
                                                    .order_by(Department.id)))
         self.people = list(db.session.scalars(select(User).where(
             User.project_id == project_id, User.active.is_(True), User.role != Role.ADMIN).order_by(User.name)))
-        self.managers = [u for u in self.people if u.role in service.MANAGER_ROLES]
+        self.managers = [u for u in self.people if u.role in HANDLERS]
 
     def person(self, u: User) -> str:
         dept = next((d.name for d in self.departments if d.id == u.department_id), None)

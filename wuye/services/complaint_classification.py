@@ -20,10 +20,10 @@ from ..models import Complaint, ComplaintForwarding, Department, User
 from ..models.complaint import (REASONS, SUPERVISOR_CHANNELS, ForwardMode, NormalKind, RepeatStatus,
                                 SeriousCriterion, Severity, Topic, Validity)
 from ..models.org import Role
-from ..workflow.complaint import COMPLAINT, ComplaintState
+from ..workflow.complaint import COMPLAINT, HANDLERS, REVIEW_ROLES, ComplaintState
 from . import Actor, DomainError, InvalidInput, Problems, deadlines
 from .audit import record
-from .complaints import (MANAGER_ROLES, SUBJECT, check, detect_repeat, lock, people, record_complete,
+from .complaints import (SUBJECT, check, detect_repeat, lock, people, record_complete,
                          sync_serious_deadline, tell, text)
 
 S = ComplaintState
@@ -261,7 +261,7 @@ def _review_flag(actor: Actor, c: Complaint, at: datetime) -> None:
     if wanted and not c.management_review:
         c.management_review = True
         record(actor, "management_review", SUBJECT, c.id, c.project_id, at=at)
-        tell(people(c.project_id, Role.CS_SUPERVISOR, Role.PROJECT_MANAGER), "complaint_review", c, actor)
+        tell(people(c.project_id, *REVIEW_ROLES), "complaint_review", c, actor)
     elif not wanted and c.management_review and c.reviewed_at is None:
         c.management_review = False
         record(actor, "management_review_withdrawn", SUBJECT, c.id, c.project_id, at=at)
@@ -348,7 +348,7 @@ def assign(actor: Actor, c: Complaint, handler_id: int, *, now: datetime | None 
         check(c, "assign", actor)
         handler = db.session.get(User, handler_id or 0)
         if (handler is None or handler.project_id != c.project_id or not handler.active
-                or handler.role not in MANAGER_ROLES):
+                or handler.role not in HANDLERS):
             raise InvalidInput(_("Choose a department head or manager of this project."))
         if handler.id == c.handler_id:
             raise DomainError(_("The complaint is already with %(name)s.", name=handler.name))

@@ -19,7 +19,7 @@ from ..models.complaint import ActionState, ContactChannel, ContactPurpose, Sati
 from . import Actor, DomainError, InvalidInput, deadlines
 from .audit import record
 from ..models import Role
-from ..workflow.complaint import COMPLAINT
+from ..workflow.complaint import COMPLAINT, CS
 from .complaints import SUBJECT, check, happened, lock, people, record_complete, tell, text
 
 
@@ -170,7 +170,7 @@ def action_done(actor: Actor, c: Complaint, action_id: int, note: str, *, at: da
         deadlines.meet(a, "action_done", done_at)
         c.updated_at = now
         record(actor, "action_done", SUBJECT, c.id, c.project_id, at=now, seq=a.seq, note=note, done_at=done_at)
-        checkers = [c.registered_by] if c.registered_by else people(c.project_id, Role.CLERK, Role.CS_SUPERVISOR)
+        checkers = [c.registered_by] if c.registered_by else people(c.project_id, *CS)
         tell(checkers, "complaint_action_done", c, actor, seq=a.seq)
     return a
 

@@ -19,10 +19,10 @@ from ..clock import now as clock_now
 from ..database import transaction
 from ..extensions import db
 from ..i18n import local_day
-from ..models import Complaint, ComplaintEscalation, CorrectiveAction, Deadline, Project, Role, Unit, User
+from ..models import Complaint, ComplaintEscalation, CorrectiveAction, Deadline, Project, Unit, User
 from ..models.complaint import ActionState, Channel, RepeatStatus, Satisfaction, Topic, Validity
 from ..phone import normalize_phone
-from ..workflow.complaint import COMPLAINT, EMPLOYEES, OPEN_STATES, ComplaintState
+from ..workflow.complaint import COMPLAINT, CS, EMPLOYEES, MANAGERS, OPEN_STATES, ComplaintState
 from . import Actor, DomainError, InvalidInput, NotAllowed, deadlines
 from .audit import record
 from .complaint_access import can_see, object_allows, superior_of
@@ -32,7 +32,6 @@ from .numbering import complaint_number
 SUBJECT = "complaint"
 S = ComplaintState
 MAX_SKEW = timedelta(minutes=2)
-MANAGER_ROLES = frozenset({Role.DEPT_HEAD, Role.CS_SUPERVISOR, Role.PROJECT_MANAGER})  # who may be a handler
 
 
 # ---- common -------------------------------------------------------------------------------
@@ -174,7 +173,7 @@ def take(actor: Actor, project: Project, intake: Intake, *, now: datetime | None
         record(actor, "take", SUBJECT, c.id, project.id, at=at, number=c.number, channel=c.channel,
                unit=unit.label if unit else None, solved_on_spot=c.solved_on_spot, spot_action=c.spot_action)
         by = actor.user.name
-        cs = people(project.id, Role.CLERK, Role.CS_SUPERVISOR)
+        cs = people(project.id, *CS)
         boss = superior_of(actor.user)
         if c.solved_on_spot:
             tell(cs + [boss], "complaint_solved_on_spot", c, actor, by=by, action=spot[:200])
@@ -218,11 +217,8 @@ def detect_repeat(actor: Actor, c: Complaint, at: datetime) -> None:
     c.repeat_status = RepeatStatus.SUGGESTED
     record(deadlines.SYSTEM, "repeat_suggested", SUBJECT, c.id, c.project_id, at=at,
            earlier=[e.number for e in found])
-    tell(people(c.project_id, Role.CLERK, Role.CS_SUPERVISOR), "complaint_repeat", c, actor,
+    tell(people(c.project_id, *CS), "complaint_repeat", c, actor,
          earlier=", ".join(e.number for e in found))
-
-
-ESCALATION_ROLES = (Role.CS_SUPERVISOR, Role.PROJECT_MANAGER)
 
 
 def escalate(actor: Actor, c: Complaint, to_role: str, reason: str, *,
@@ -230,7 +226,7 @@ def escalate(actor: Actor, c: Complaint, to_role: str, reason: str, *,
     """越权上报: the employee who took the complaint finds it not handled in time and goes past
     their superior, to the CS supervisor or the project manager."""
     reason = text(reason, _("Say what has not been handled."), 1000)
-    if to_role not in ESCALATION_ROLES:
+    if to_role not in MANAGERS:
         raise InvalidInput(_("Escalate to the customer service supervisor or the project manager."))
     at = now or clock_now()
     with transaction():
