@@ -135,7 +135,7 @@ def board():
         Choices(project.id).fill(assign_form)
     return render("complaints/board.html", block="columns", form=form, columns=columns, urgent=urgent,
                   to_check=boards.actions_to_check(current_user),
-                  assign_form=assign_form, status=200 if ok else 422)
+                  assign_form=assign_form, closed_days=boards.CLOSED_SHOWN.days, status=200 if ok else 422)
 
 
 @bp.route("/review")
