@@ -69,16 +69,16 @@ def sign_in(username: str, password: str, address: str) -> tuple[User, str] | No
     one signs in. The password is checked for every name, known, unknown or disabled, at the cost of
     one hash of the configured method.
     """
-    username, address = username.strip()[:50], address[:64]
+    username, address = username.strip(), address[:64]
     cfg = current_app.config
     with transaction():
-        by_name, by_address = _recent_failures(username, address)
+        by_name, by_address = _recent_failures(username[:50], address)
         if by_name >= cfg["WUYE_LOGIN_MAX_FAILURES"]:
             raise Throttled("username")
         user = db.session.scalar(select(User).where(User.username == username))
         usable = user is not None and user.active
         ok = verify_password(user.password_hash if usable else _dummy_hash(), password) and usable
-        db.session.add(LoginAttempt(username=username, address=address, success=ok, at=now()))
+        db.session.add(LoginAttempt(username=username[:50], address=address, success=ok, at=now()))
         if ok:
             token = secrets.token_urlsafe(32)
             db.session.add(LoginSession(
