@@ -82,9 +82,9 @@ def from_environment(instance_path: str) -> dict:
         "WUYE_BOARD_POLL_SECONDS": _int("WUYE_BOARD_POLL_SECONDS", 15),
         # how far back a clerk may date the time of a call taken on paper or by voicemail
         "WUYE_BACKDATE_HOURS": _int("WUYE_BACKDATE_HOURS", 72),
-        # residents' links (/s/): requests per client address in a sliding window, and how many of
-        # them may miss (unknown or revoked token). Many phones share one carrier address (CGNAT),
-        # so the overall limit is generous; the misses limit is what stops guessing.
+        # residents' links (/s/), in a sliding window: requests per live link, and wrong tokens
+        # (unknown or revoked) per client address. Many phones share one carrier address (CGNAT), so
+        # a guesser there is refused while the links of the residents behind it keep working.
         "WUYE_LINK_WINDOW_SECONDS": _int("WUYE_LINK_WINDOW_SECONDS", 600),
         "WUYE_LINK_DAYS_AFTER_CLOSE": _int("WUYE_LINK_DAYS_AFTER_CLOSE", 30),
         "WUYE_LINK_MAX_REQUESTS": _int("WUYE_LINK_MAX_REQUESTS", 600),
@@ -95,7 +95,7 @@ def from_environment(instance_path: str) -> dict:
         "WUYE_PUBLIC_URL": os.environ.get("WUYE_PUBLIC_URL", "").rstrip("/"),
         # scrypt in production; the tests set a cheap method so each fixture user is not 100 ms
         "WUYE_PASSWORD_METHOD": os.environ.get("WUYE_PASSWORD_METHOD", "scrypt"),
-        # B3: a complaint from the same unit on the same matter within this many days of an earlier one
+        # B3: a complaint from the same unit (on any topic) within this many days of an earlier one
         # still open (or whose correction failed) is suggested as a repeat, hence serious, complaint
         "WUYE_COMPLAINT_REPEAT_DAYS": _int("WUYE_COMPLAINT_REPEAT_DAYS", 30),
         "WUYE_NOTIFIERS": os.environ.get("WUYE_NOTIFIERS", "log").split(","),

@@ -45,6 +45,18 @@ def test_the_complaint_deadlines_are_rows_of_the_one_table():
     assert set(deadlines.SUBJECTS) >= {"complaint", "corrective_action"}
 
 
+def test_the_lengths_of_the_table_read_as_the_seed_says_them(ctx):
+    from flask_babel import force_locale
+
+    from wuye.deadlines import length
+    t = deadlines.TABLE
+    with force_locale("zh_CN"):
+        assert [length(t[k].length) for k in ("invalid_contact", "valid_record", "serious_result", "preparation")] == [
+            "1 天", "3 天", "48 小时", "10 分钟"]
+    with force_locale("en"):
+        assert length(t["serious_result"].length) == "48 hours" and length(timedelta(minutes=90)) == "90 minutes"
+
+
 # ---- 无效投诉: 一天内与投诉人联系，做好解释工作 --------------------------------------------------
 
 @pytest.fixture
@@ -139,11 +151,24 @@ def test_the_48_hours_breach_and_escalate_to_the_cs_supervisor_at_once(kit, seri
     assert (report.breached, report.escalated) == (1, 1)
     d = the(serious_taken_at_1400, "serious_result")
     assert levels(d) == [(1, "breach"), (2, "escalate")]  # past due: no warning any more
-    assert told("deadline_breach") == ["dept_head", "staff"]
+    assert told("deadline_breach") == ["dept_head", "staff", "clerk"]
     assert told("deadline_escalate") == ["cs_supervisor"]
     assert tick(sh("01:59", 30)).escalated == 0
     assert tick(sh("02:00", 30)).escalated == 1  # twelve hours after the due time: the project manager
     assert told("deadline_escalate") == ["cs_supervisor", "project_manager"]
+
+
+def test_a_missed_deadline_also_tells_the_customer_service_clerk_who_registered_it(kit, serious_taken_at_1400):
+    """B1: 客服部 is the first owner — it receives, records, and follows up to the result — so a
+    breach reaches the clerk who registered the complaint, not only its handler and who took it."""
+    c = serious_taken_at_1400
+    assert (c.registered_by.username, c.handler.username, c.received_by.username) == ("clerk", "dept_head", "staff")
+    tick(sh("14:01", 29))
+    clerk = kit.org.users["clerk"]
+    notes = list(db.session.scalars(db.select(Notification).where(
+        Notification.user_id == clerk.id, Notification.kind == "deadline_breach")))
+    assert [(n.params["number"], n.params["deadline"], n.link) for n in notes] == [
+        (c.number, "serious_result", f"/complaints/{c.number}")]
 
 
 def test_a_handling_result_within_48_hours_meets_it(kit, serious_taken_at_1400, clock):
@@ -208,7 +233,8 @@ def test_each_corrective_action_is_due_by_its_own_date(kit, clock):
     assert a.warn_at == sh("18:00", 27)  # a day before
     assert tick(sh("18:00", 28)).breached == 0
     assert tick(sh("18:01", 28)).breached == 1
-    assert told("deadline_breach") == ["technician", "dept_head"]  # its owner and who set it
+    # its owner, who set it, and the CS clerk who registered the complaint (CS checks every action)
+    assert told("deadline_breach") == ["technician", "dept_head", "clerk"]
     assert tick(sh("18:01", 29)).escalated == 1
     assert told("deadline_escalate") == ["cs_supervisor"]
     assert the(second, "corrective_action", "corrective_action").breached_at is None

@@ -285,7 +285,7 @@ def test_a_serious_complaints_result_needs_the_on_site_inspection(kit):
 
 # ---- 短时间内重复投诉 ---------------------------------------------------------------------------
 
-def test_a_complaint_from_the_same_unit_on_the_same_matter_within_30_days_is_a_suggested_repeat(kit, clock):
+def test_a_complaint_from_the_same_unit_within_30_days_is_a_suggested_repeat(kit, clock):
     first = kit.take()
     clock.advance(days=29)
     second = kit.take()
@@ -295,12 +295,24 @@ def test_a_complaint_from_the_same_unit_on_the_same_matter_within_30_days_is_a_s
     assert actions(second) == ["take", "repeat_suggested"]
 
 
-def test_no_repeat_after_the_window_or_for_another_matter_or_unit(kit, clock):
+def test_repeated_complaints_from_a_household_are_found_across_categories(kit, clock):
+    """短时间内业户重复投诉: the household complains again — about the lift after the lights, or
+    without saying what about — and it is the household that repeats, not the topic."""
+    lights = kit.take(topic="repair")
+    clock.advance(days=3)
+    noise = kit.take(topic="noise")
+    assert noise.repeat_status == "suggested" and [e.number for e in noise.earlier] == [lights.number]
+    clock.advance(days=3)
+    untold = kit.take(topic=None)
+    assert [e.number for e in untold.earlier] == [lights.number, noise.number]
+
+
+def test_no_repeat_after_the_window_or_for_another_unit(kit, clock):
     kit.take()
-    assert kit.take(topic="noise").repeat_status is None
     assert kit.take(unit=1).repeat_status is None
+    assert kit.take(unit=None).repeat_status is None  # a phone number alone is no household
     clock.advance(days=31)
-    assert kit.take().repeat_status is None
+    assert kit.take(unit=2).repeat_status is None
 
 
 def test_the_repeat_window_is_configurable(kit, clock, app):
@@ -363,6 +375,54 @@ def test_customer_service_dismisses_a_repeat_with_a_reason(kit, clock):
     assert (c.repeat_status, c.repeat_reason, c.severity) == ("dismissed", "业主反映的是另一盏灯", None)
     with pytest.raises(DomainError):
         classification.decide_repeat(kit.actor("clerk"), kit.fresh(second), True, "再改")
+
+
+def test_a_suggested_repeat_proposes_the_repeated_complaints_criterion_at_registration(kit, clock):
+    kit.take()
+    clock.advance(days=2)
+    second = kit.take(topic="noise")
+    assert classification.proposed_severity(kit.fresh(second)) == ("serious", ["repeated"])
+    assert classification.proposed_severity(kit.fresh(kit.take(unit=1))) == ("normal", [])
+
+
+def test_registering_a_suggested_repeat_as_repeated_confirms_it(kit, clock):
+    kit.take()
+    clock.advance(days=2)
+    second = kit.register(kit.take(), severity="serious", criteria=["repeated"])
+    assert (second.repeat_status, second.severity, second.criteria) == ("confirmed", "serious", ["repeated"])
+    assert second.repeat_decided_by.username == "clerk" and second.repeat_reason
+    assert actions(second) == ["take", "repeat_suggested", "register", "repeat_confirmed", "forward", "assign"]
+    assert "serious_result" in running(second)
+
+
+def test_registering_a_suggested_repeat_as_normal_leaves_the_suggestion_to_decide(kit, clock):
+    kit.take()
+    second = kit.register(kit.take())
+    assert (second.repeat_status, second.severity) == ("suggested", "normal")
+
+
+# ---- one place for each rule: the service decides the classification -------------------------
+
+def test_every_fault_of_a_registration_is_named_at_its_input(kit):
+    c = kit.take()
+    with pytest.raises(InvalidInput) as refused:
+        classification.register(kit.actor("clerk"), kit.fresh(c), classification.Registration(
+            topic="", work_log=" ", severity="serious", criteria=[],
+            forwarding=classification.Forwarding("phone")))
+    assert set(refused.value.problems) == {"topic", "work_log", "criteria", "mode", "department_ids"}
+    assert "writing" in refused.value.problems["mode"] or "书面" in refused.value.problems["mode"]
+    assert kit.fresh(c).state == "received"
+
+
+def test_a_normal_complaint_meeting_a_serious_criterion_is_refused_by_the_service(kit):
+    c = kit.register(kit.take())
+    with pytest.raises(InvalidInput) as refused:
+        kit.classify(c, "valid", severity="normal", criteria=["media"], normal_kind=None)
+    assert set(refused.value.problems) == {"severity", "normal_kind"}
+    with pytest.raises(InvalidInput) as refused:
+        kit.classify(c, "invalid", reason="procedure")  # a reason of a valid complaint
+    assert set(refused.value.problems) == {"reason"}
+    assert kit.fresh(c).validity is None
 
 
 # ---- B1 职责: handler, referral, the project manager's final say --------------------------------

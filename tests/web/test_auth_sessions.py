@@ -49,12 +49,48 @@ def test_disabling_a_user_ends_their_open_sessions(org, app, as_role):
     assert again.post("/login", {"username": "clerk", "password": PASSWORD}).status_code == 401
 
 
-def test_login_attempts_are_rate_limited(org, anon):
+def test_five_failures_for_one_username_lock_that_username_from_any_address(org, anon):
     anon.get("/login")
     for _ in range(5):
         assert anon.post("/login", {"username": "clerk", "password": "guess"}).status_code == 401
     r = anon.post("/login", {"username": "clerk", "password": PASSWORD})
     assert r.status_code == 429
+    assert "15" in r.get_data(as_text=True)  # the window, from the settings
+    elsewhere = anon.post("/login", {"username": "clerk", "password": PASSWORD},
+                          environ_base={"REMOTE_ADDR": "10.7.7.7"})
+    assert elsewhere.status_code == 429
+    assert anon.post("/login", {"username": "staff", "password": PASSWORD}).status_code == 303
+
+
+OFFICE = {"REMOTE_ADDR": "10.20.30.40"}  # one router for the whole office
+
+
+def test_an_office_address_with_many_failed_sign_ins_still_signs_in_the_right_password(org, app):
+    """Throttle the failures, not the people: 30 wrong passwords from the office's address (each name
+    under its own limit) refuse further wrong ones, and the clerk with the right password signs in."""
+    assert app.config["WUYE_LOGIN_MAX_FAILURES_PER_ADDRESS"] == 30
+    guesser = Browser(app.test_client())
+    guesser.get("/login")
+    codes = [guesser.post("/login", {"username": f"user{i % 10}", "password": "guess"},
+                          environ_base=OFFICE).status_code for i in range(30)]
+    assert codes == [401] * 30
+    r = guesser.post("/login", {"username": "clerk", "password": "wrong"}, environ_base=OFFICE)
+    assert r.status_code == 429
+    text = r.get_data(as_text=True)
+    assert "Wrong username or password" in text or "用户名或密码错误" in text
+    colleague = Browser(app.test_client())
+    colleague.get("/login")
+    r = colleague.post("/login", {"username": "clerk", "password": PASSWORD}, environ_base=OFFICE)
+    assert r.status_code == 303 and r.headers["Location"] == "/desk/repairs"
+    assert colleague.get("/desk/repairs", environ_base=OFFICE).status_code == 200
+    # the wrong passwords refused from the busy address still count against their username
+    for _ in range(3):
+        assert guesser.post("/login", {"username": "staff", "password": "x"}, environ_base=OFFICE).status_code == 429
+    other = Browser(app.test_client())
+    other.get("/login")
+    assert other.post("/login", {"username": "staff", "password": "x"}).status_code == 401
+    assert other.post("/login", {"username": "staff", "password": "x"}).status_code == 401
+    assert other.post("/login", {"username": "staff", "password": PASSWORD}).status_code == 429
 
 
 def test_an_expired_session_on_an_htmx_request_redirects_to_login(org, anon):

@@ -157,6 +157,40 @@ def test_a_step_with_errors_comes_back_as_the_form_with_422(kit, as_role):
     assert kit.fresh(c).state == "received"
 
 
+def checked(page: str, name: str, value: str) -> bool:
+    tag = re.search(rf'<input[^>]*name="{name}"[^>]*value="{value}"[^>]*>', page) or re.search(
+        rf'<input[^>]*value="{value}"[^>]*name="{name}"[^>]*>', page)
+    assert tag, (name, value)
+    return "checked" in tag.group(0)
+
+
+def test_when_a_repeat_is_suggested_the_registration_form_ticks_repeated_complaints(kit, as_role, clock):
+    lights = kit.take(topic="repair")
+    clock.advance(days=4)
+    lift = kit.take(topic="facilities", content="电梯又坏了")
+    page = html(as_role("clerk").get(f"/complaints/{lift.number}"))
+    assert f'href="/complaints/{lights.number}"' in page  # the earlier one, across categories, with its link
+    assert checked(page, "register-criteria", "repeated")
+    assert checked(page, "register-severity", "serious") and not checked(page, "register-severity", "normal")
+    assert checked(page, "register-forward_mode", "written")
+    plain = html(as_role("clerk").get(f"/complaints/{kit.take(unit=1).number}"))
+    assert not checked(plain, "register-criteria", "repeated") and checked(plain, "register-severity", "normal")
+
+
+def test_the_form_only_parses_and_the_services_refusal_comes_back_at_its_field(kit, as_role):
+    c = kit.register(kit.take())
+    b = as_role("clerk")
+    b.get(f"/complaints/{c.number}")
+    r = b.post(f"/complaints/{c.number}/classify", {
+        "classify-validity": "valid", "classify-valid_reason": "procedure", "classify-severity": "normal"}, htmx=True)
+    assert r.status_code == 422
+    page = html(r)
+    kinds = page.split('class="field checks normal-kinds')[1].split("</fieldset>")[0]
+    assert "has-error" in kinds.split(">")[0]
+    assert "rework or repair, or a concession" in kinds or "返工返修，或让步处理" in kinds  # the service's words
+    assert kit.fresh(c).validity is None
+
+
 def test_a_refusal_by_the_procedure_is_said_on_the_record(kit, as_role):
     c = kit.valid()
     b = as_role("clerk")
@@ -243,6 +277,41 @@ def test_the_written_forwarding_and_the_complaint_record_print(kit, as_role):
     assert "维修工未按约定时间上门" in record and "更换楼道灯并巡检同楼层照明" in record
 
 
+def test_the_printed_complaint_record_shows_the_missed_deadlines(kit, as_role, clock):
+    """顾客投诉处理记录表: a valid complaint's record is due within 3 days; a corrective action by its date."""
+    clock.set(sh("09:00"))
+    c = kit.valid()
+    kit.findings(c)
+    a = kit.action(c, days=1)  # done late; the record is completed by the action, on time
+    b = as_role("clerk")
+    on_time = html(b.get(f"/complaints/{c.number}/print"))
+    assert "未按时限完成" in on_time or "Missed deadlines" in on_time
+    assert "截至目前各项时限均按时完成" in on_time or "every deadline met on time" in on_time
+    tick(sh("09:01", 28))
+    clock.set(sh("10:00", 28))
+    rec.action_done(kit.actor("dept_head"), kit.fresh(c), a.id, "已更换")
+    late = html(b.get(f"/complaints/{c.number}/print"))
+    missed = late.split('class="missed"')[1].split("</table>")[0]
+    assert "纠正措施 #1" in missed or "Corrective action #1" in missed
+    assert "2026-11-28 09:00" in missed and "11-28 10:00" in missed  # due then, met late at that time
+    assert missed.count("<tr>") == 2  # the heading and the action: the record itself was on time
+
+
+def test_the_written_forwarding_reads_the_48_hours_from_the_project_policy(kit, as_role, clock):
+    from wuye.services import Actor
+    from wuye.services.deadlines import table as deadlines
+    c = kit.valid(severity="serious", criteria=["media"])
+    b = as_role("clerk")
+    page = html(b.get(f"/complaints/{c.number}/forwarding"))
+    assert "48 小时内" in page or "within 48 hours" in page
+    deadlines.set_policy(Actor(None, "cli"), kit.org.p1, "serious_result", minutes=24 * 60)
+    again = kit.take(unit=2)
+    kit.register(again, severity="serious", criteria=["media"])
+    page = html(b.get(f"/complaints/{again.number}/forwarding"))
+    assert "1 天内" in page or "within 1 day" in page
+    assert "48 小时" not in page and "48 hours" not in page
+
+
 # ---- notices and the deadline pages ------------------------------------------------------------
 
 def test_every_complaint_notice_reads_as_a_sentence(kit, as_role, clock):
@@ -290,6 +359,31 @@ def test_homes_reach_new_complaint_and_my_complaints(kit, as_role):
 def test_a_department_heads_home_is_the_complaint_board(kit, as_role):
     r = as_role("dept_head").get("/")
     assert r.status_code == 302 and r.headers["Location"].endswith("/complaints/")
+
+
+def test_the_record_offers_as_handlers_and_escalation_targets_exactly_whom_the_procedure_allows(kit, as_role):
+    """B1: a complaint is handled by a department head, the CS supervisor or the project manager;
+    越权上报 goes past the superior to the CS supervisor or the project manager — one list each, which
+    the page offers and the service checks."""
+    from wuye.models import Role, User
+    c = kit.valid()
+    page = html(as_role("cs_supervisor").get(f"/complaints/{c.number}"))
+    handlers = page.split('name="assign-handler"')[1].split("</select>")[0]
+    offered = set(re.findall(r'value="(\d+)"', handlers)) - {"0"}
+    expected = {str(u.id) for u in db.session.scalars(db.select(User).where(
+        User.project_id == kit.org.p1.id, User.role.in_(["dept_head", "cs_supervisor", "project_manager"])))}
+    assert offered == expected
+    staff = html(as_role("staff").get(f"/complaints/{c.number}"))
+    targets = set(re.findall(r'name="escalate-to_role"[^>]*value="([a-z_]+)"', staff)) | set(
+        re.findall(r'value="([a-z_]+)"[^>]*name="escalate-to_role"', staff))
+    assert targets == {"cs_supervisor", "project_manager"}
+    for role in Role:
+        if role.value in targets:
+            continue
+        b = as_role("staff")
+        b.get(f"/complaints/{c.number}")
+        r = b.post(f"/complaints/{c.number}/escalate", {"escalate-to_role": role.value, "escalate-reason": "没人处理"})
+        assert r.status_code == 422, role
 
 
 def test_the_cs_supervisor_names_the_handler_from_a_board_card(kit, as_role):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, redirect, request, session, url_for
+from flask import Blueprint, current_app, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
@@ -36,8 +36,15 @@ def login():
     if form.validate_on_submit():
         try:
             result = sign_in(form.username.data, form.password.data, client_address())
-        except Throttled:
-            error, status = _("Too many failed sign-ins. Wait 15 minutes and try again."), 429
+        except Throttled as t:
+            minutes = current_app.config["WUYE_LOGIN_WINDOW_MINUTES"]
+            if t.by == "address":  # the right password still signs in from here
+                error = _("Wrong username or password. Too many failed sign-ins from this network: "
+                          "check the username and password before trying again.")
+            else:
+                error = _("Too many failed sign-ins for this username. Wait %(n)d minutes and try again.",
+                          n=minutes)
+            status = 429
         else:
             if result is None:
                 error, status = _("Wrong username or password."), 401

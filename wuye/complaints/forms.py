@@ -1,5 +1,6 @@
 """Complaint forms. Labels are lazy so they render in the reader's language; choices come from the
-seed's lists in `labels.py`."""
+seed's lists in `labels.py`. The forms parse; the rules of registration and classification (B3, B4)
+are the service's (`services/complaint_classification.py`), whose refusals come back to the fields."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -68,38 +69,15 @@ def _severity_fields(cls):
     return cls
 
 
-def _check_severity(form) -> bool:
-    if form.severity.data == "serious" and not form.criteria.data:
-        form.criteria.errors = list(form.criteria.errors) + [_l("Tick the criterion that makes it serious.")]
-        return False
-    if form.severity.data == "normal" and form.criteria.data:
-        form.severity.errors = list(form.severity.errors) + [
-            _l("A complaint that meets a criterion of a serious complaint is serious.")]
-        return False
-    return True
-
-
 @_severity_fields
 class RegisterForm(FlaskForm):
-    topic = SelectField(_l("About"), choices=_choices(labels.TOPICS, "—"),
-                        validators=[DataRequired(_l("Choose what the complaint is about."))])
-    work_log = TextAreaField(_l("Work log entry"), validators=[
-        DataRequired(_l("Record the complaint in detail: what was asked and answered.")), Length(max=4000)])
+    topic = SelectField(_l("About"), choices=_choices(labels.TOPICS, "—"))
+    work_log = TextAreaField(_l("Work log entry"), validators=[Length(max=4000)])
     departments = MultiCheckboxField(_l("Departments involved"), coerce=int)
     people = SelectMultipleField(_l("People involved"), coerce=int)
     forward_mode = RadioField(_l("Forwarded"), choices=_choices(labels.FORWARD_MODES), default="phone",
                               validators=[InputRequired(_l("Choose how it was forwarded."))])
     forward_note = StringField(_l("Forwarding note"), validators=[Optional(), Length(max=1000)])
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators) and _check_severity(self)
-        if self.severity.data == "serious" and self.forward_mode.data != "written":
-            self.forward_mode.errors = [_l("A serious complaint must be forwarded in writing.")]
-            ok = False
-        if not self.departments.data and not self.people.data:
-            self.departments.errors = [_l("Forward it to at least one department or person.")]
-            ok = False
-        return ok
 
 
 class ForwardForm(FlaskForm):
@@ -132,24 +110,13 @@ class ClassifyForm(FlaskForm):
     other_units_note = StringField(_l("Which units"), validators=[Optional(), Length(max=500)])
 
     @property
-    def reason(self) -> str | None:
-        return self.valid_reason.data if self.validity.data == "valid" else self.invalid_reason.data
+    def reason_field(self):
+        """The reasons of the validity chosen: one radio group for valid, one for invalid."""
+        return self.valid_reason if self.validity.data == "valid" else self.invalid_reason
 
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators) and _check_severity(self)
-        field = self.valid_reason if self.validity.data == "valid" else self.invalid_reason
-        if self.validity.data in ("valid", "invalid") and field.data not in dict(
-                labels.VALID_REASONS if self.validity.data == "valid" else labels.INVALID_REASONS):
-            field.errors = [_l("Pick the reason.")]
-            ok = False
-        if (self.validity.data == "valid" and self.severity.data == "normal"
-                and self.normal_kind.data not in labels.NORMAL_KINDS):
-            self.normal_kind.errors = [_l("Say how the normal complaint is ended.")]
-            ok = False
-        if self.other_units.data and not (self.other_units_note.data or "").strip():
-            self.other_units_note.errors = [_l("Name the other units involved.")]
-            ok = False
-        return ok
+    @property
+    def reason(self) -> str | None:
+        return self.reason_field.data
 
 
 class OverruleForm(ClassifyForm):

@@ -4,7 +4,9 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from ..labels import ACTIONS as REPAIR_ACTIONS
-from ..labels import label
+from ..labels import ROLES, label
+from ..models.org import Role
+from ..workflow.complaint import MANAGERS
 
 STATES = {
     "received": _l("To register"),  # 登记
@@ -100,7 +102,8 @@ ACTION_STATES = {
 REPEAT = {"suggested": _l("Possible repeat complaint"), "confirmed": _l("Repeat complaint confirmed"),
           "dismissed": _l("Not a repeat")}
 
-ESCALATION_ROLES = {"cs_supervisor": _l("Customer service supervisor"), "project_manager": _l("Project manager")}
+# 越权上报 goes past the superior to the managers, in the order of rank
+ESCALATION_ROLES = {role.value: ROLES[role.value] for role in Role if role in MANAGERS}
 
 ACTIONS = {
     "take": _l("Complaint taken"),

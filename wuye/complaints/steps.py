@@ -41,7 +41,20 @@ def _refused(number: str, back: str | None, bound: dict, status: int, message: s
     return page(complaint_or_404(number), status=status, bound=bound, error=message)
 
 
-def run(number: str, key: str, form_cls, apply: Callable, done_message: str):
+def _to_fields(form, problems: dict[str, str], fields: dict[str, str]) -> bool:
+    """Put the service's refusals at the form's fields (named as the service's inputs unless
+    `fields` maps them); True when each found its field."""
+    placed = 0
+    for name, message in problems.items():
+        target = fields.get(name, name)
+        field = getattr(form, target, None) if isinstance(target, str) else target
+        if field is not None and hasattr(field, "errors"):
+            field.errors = list(field.errors) + [message]
+            placed += 1
+    return bool(problems) and placed == len(problems)
+
+
+def run(number: str, key: str, form_cls, apply: Callable, done_message: str, fields=None):
     c = complaint_or_404(number)
     form = form_cls(prefix=key)
     Choices(c.project_id).fill(form)
@@ -57,8 +70,11 @@ def run(number: str, key: str, form_cls, apply: Callable, done_message: str):
     except DomainError as e:
         db.session.rollback()
         if on_card:
-            return error_response(e.status, e.message)
-        return _refused(number, back, {key: form}, e.status, e.message)
+            return error_response(e.status, "; ".join(getattr(e, "problems", {}).values()) or e.message)
+        message = e.message
+        if _to_fields(form, getattr(e, "problems", {}), fields(form) if callable(fields) else (fields or {})):
+            message = _("Some fields need correcting; nothing was saved.")
+        return _refused(number, back, {key: form}, e.status, message)
     if on_card:
         return add_trigger(make_response("", 204), "complaint-changed", number)
     if back:
@@ -78,6 +94,13 @@ def _forwarding(form, mode: str, note: str | None) -> classification.Forwarding:
                               people_ids=form.people.data or [], note=note or "")
 
 
+FORWARD_FIELDS = {"department_ids": "departments", "people_ids": "people"}
+
+
+def _classification_fields(form) -> dict:
+    return {"reason": form.reason_field, "overrule_reason": "reason_for_overrule"}
+
+
 def _classification(form) -> classification.Classification:
     return classification.Classification(
         validity=form.validity.data, reason=form.reason, severity=form.severity.data,
@@ -93,7 +116,8 @@ def register(number: str):
             topic=form.topic.data, work_log=form.work_log.data, severity=form.severity.data,
             criteria=form.criteria.data or [],
             forwarding=_forwarding(form, form.forward_mode.data, form.forward_note.data)))
-    return run(number, "register", f.RegisterForm, apply, _("Registered and forwarded."))
+    return run(number, "register", f.RegisterForm, apply, _("Registered and forwarded."),
+               fields=FORWARD_FIELDS | {"mode": "forward_mode"})
 
 
 @bp.route("/<number>/forward", methods=["POST"])
@@ -101,7 +125,7 @@ def register(number: str):
 def forward(number: str):
     return run(number, "forward", f.ForwardForm,
                lambda c, form: classification.forward(actor(), c, _forwarding(form, form.mode.data, form.note.data)),
-               _("Forwarding recorded."))
+               _("Forwarding recorded."), fields=FORWARD_FIELDS)
 
 
 @bp.route("/<number>/repeat", methods=["POST"])
@@ -117,7 +141,8 @@ def repeat(number: str):
 @step_roles("judge_valid", "judge_invalid")
 def classify(number: str):
     return run(number, "classify", f.ClassifyForm,
-               lambda c, form: classification.classify(actor(), c, _classification(form)), _("Classified."))
+               lambda c, form: classification.classify(actor(), c, _classification(form)), _("Classified."),
+               fields=_classification_fields)
 
 
 @bp.route("/<number>/overrule", methods=["POST"])
@@ -126,7 +151,7 @@ def overrule(number: str):
     return run(number, "overrule", f.OverruleForm,
                lambda c, form: classification.overrule(actor(), c, _classification(form),
                                                        form.reason_for_overrule.data),
-               _("Classification overruled."))
+               _("Classification overruled."), fields=_classification_fields)
 
 
 @bp.route("/<number>/assign", methods=["POST"])

@@ -17,14 +17,14 @@ from ..i18n import local_to_utc, zone
 from ..models import Complaint, Department, Role, Unit, User
 from ..permissions import roles
 from ..services import DomainError
-from ..services.complaints import board as boards
-from ..services.complaints import intake as service
+from ..services.complaints import board as boards, intake as service
 from ..services.repairs.board import find_units
 from ..services.complaints.access import action_steps, can_see, steps
 from ..services.complaints.record import result_problems
-from ..services.deadlines.table import for_subject, running_by_subject
+from ..services.deadlines.table import for_subject, length_of, rule_for, running_by_subject
+from ..services.complaints.classification import proposed_severity
 from ..web import actor, current_project
-from ..workflow.complaint import BOARD_ROLES, COMPLAINT, EMPLOYEES, REVIEW_ROLES, SEE_ALL
+from ..workflow.complaint import BOARD_ROLES, COMPLAINT, EMPLOYEES, HANDLERS, REVIEW_ROLES, SEE_ALL
 from . import forms as f
 from . import labels
 
@@ -134,7 +134,7 @@ def board():
         Choices(project.id).fill(assign_form)
     return render("complaints/board.html", block="columns", form=form, columns=columns, urgent=urgent,
                   to_check=boards.actions_to_check(current_user),
-                  assign_form=assign_form, status=200 if ok else 422)
+                  assign_form=assign_form, closed_days=boards.CLOSED_SHOWN.days, status=200 if ok else 422)
 
 
 @bp.route("/review")
@@ -180,7 +180,7 @@ class Choices:
                                                    .order_by(Department.id)))
         self.people = list(db.session.scalars(select(User).where(
             User.project_id == project_id, User.active.is_(True), User.role != Role.ADMIN).order_by(User.name)))
-        self.managers = [u for u in self.people if u.role in service.MANAGER_ROLES]
+        self.managers = [u for u in self.people if u.role in HANDLERS]
 
     def person(self, u: User) -> str:
         dept = next((d.name for d in self.departments if d.id == u.department_id), None)
@@ -217,9 +217,10 @@ def _defaults(c: Complaint, name: str) -> dict:
                       "other_units_note": c.other_units_note,
                       "valid_reason": c.validity_reason if c.validity == "valid" else None,
                       "invalid_reason": c.validity_reason if c.validity == "invalid" else None}
+    severity, criteria = proposed_severity(c)
     return {
-        "register": {"topic": c.topic or "", "severity": c.severity or "normal", "criteria": c.criteria or [],
-                     "work_log": c.content, "forward_mode": "written" if c.serious else "phone"},
+        "register": {"topic": c.topic or "", "severity": severity, "criteria": criteria,
+                     "work_log": c.content, "forward_mode": "written" if severity == "serious" else "phone"},
         "forward": {"mode": "written" if c.serious else "phone"},
         "classify": classification,
         "overrule": classification,
@@ -275,8 +276,10 @@ def print_forwarding(number: str):
     """书面转呈: the written forwarding of a serious complaint, made from the record."""
     c = complaint_or_404(number)
     serious = [d for d in for_subject(c) if d.kind == "serious_result"]
+    due = serious[-1] if serious else None
     return render("print/complaint_forwarding.html", c=c, forwarding=c.written_forwarding or (
-        c.forwardings[-1] if c.forwardings else None), serious_due=serious[-1] if serious else None)
+        c.forwardings[-1] if c.forwardings else None), serious_due=due,
+        serious_length=length_of(due) if due else rule_for(c.project_id, "serious_result").length)
 
 
 @bp.route("/<number>/print")
@@ -284,7 +287,7 @@ def print_forwarding(number: str):
 def print_record(number: str):
     """顾客投诉处理记录表, printed for signatures and the file."""
     c = complaint_or_404(number)
-    return render("print/complaint_record.html", c=c)
+    return render("print/complaint_record.html", c=c, missed=boards.missed_deadlines(c))
 
 
 from . import steps as _step_routes  # noqa: E402,F401  (the POST routes of each step, on this blueprint)

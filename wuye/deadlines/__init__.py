@@ -8,7 +8,7 @@ from flask import Flask
 from flask_babel import gettext as _
 
 from ..services.deadlines import table as deadlines
-from ..services.deadlines.table import ASSIGNEE, DISPATCHER
+from ..services.deadlines.table import ASSIGNEE, DISPATCHER, REGISTRAR
 
 
 def duration(td: timedelta) -> str:
@@ -23,17 +23,34 @@ def duration(td: timedelta) -> str:
     return _("%(m)d min", m=mins)
 
 
+def length(td: timedelta) -> str:
+    """A rule's length as the seed says it — "1 day", "48 hours", "3 days", "10 minutes": whole days
+    from three days on (and one day), hours below, so a project's own policy reads the same way."""
+    minutes = int(td.total_seconds() // 60)
+    days = minutes // (24 * 60)
+    if minutes and minutes % (24 * 60) == 0 and days != 2:
+        n = days
+        return _("1 day") if n == 1 else _("%(n)d days", n=n)
+    if minutes and minutes % 60 == 0:
+        n = minutes // 60
+        return _("1 hour") if n == 1 else _("%(n)d hours", n=n)
+    return _("1 minute") if minutes == 1 else _("%(n)d minutes", n=minutes)
+
+
 def reached_label(code: str) -> str:
     from ..labels import ROLES, label
     if code == ASSIGNEE:
         return _("the person responsible")
     if code == DISPATCHER:
         return _("the dispatcher")
+    if code == REGISTRAR:
+        return _("the customer service clerk who registered it")
     return label(ROLES, code)
 
 
 def register(app: Flask) -> None:
     app.jinja_env.filters["duration"] = duration
+    app.jinja_env.filters["deadline_length"] = length
     app.jinja_env.globals.update(
         deadline_label=deadlines.label,
         deadline_badge_for=deadlines.badge,

@@ -35,7 +35,7 @@ SUPERVISOR_CHANNELS = frozenset({Channel.GOVERNMENT, Channel.COMPANY})
 
 
 class Topic(StrEnum):
-    """What the complaint is about; "a similar matter" for repeat detection means the same topic."""
+    """What the complaint is about (repeat detection looks at the household, whatever the topic)."""
 
     ATTITUDE = "attitude"  # 服务态度
     REPAIR = "repair"  # 维修质量

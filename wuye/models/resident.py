@@ -37,15 +37,18 @@ class ResidentLink(db.Model):
 
 
 class LinkHit(db.Model):
-    """One request under /s/, counted per client address across every app process (as failed
-    logins are); `miss` marks an unknown or revoked token."""
+    """One request under /s/, counted across every app process (as failed logins are): a `miss`
+    (unknown or revoked token) against its client address, a hit on a live link against that link."""
 
     __tablename__ = "link_hit"
-    __table_args__ = (Index("ix_link_hit_address_at", "address", "at"), Index("ix_link_hit_at", "at"))
+    __table_args__ = (Index("ix_link_hit_address_at", "address", "at"), Index("ix_link_hit_at", "at"),
+                      Index("ix_link_hit_link_at", "link_id", "at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     address: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     miss: Mapped[bool] = mapped_column(Boolean, default=False)
+    # no foreign key: a counter row, pruned after the window, must never hold a link back
+    link_id: Mapped[int | None] = mapped_column(Integer)
 
 
 class ServiceForm(db.Model):

@@ -18,9 +18,38 @@ class DomainError(Exception):
 
 
 class InvalidInput(DomainError):
-    """The request itself breaks a rule (a missing reason, a negative quantity): 422."""
+    """The request itself breaks a rule (a missing reason, a negative quantity): 422.
+
+    `problems` names the inputs at fault (the service's own argument names) with their messages,
+    so a form can show each at its field; `message` is the first of them."""
 
     status = 422
+
+    def __init__(self, message: str, problems: dict[str, str] | None = None):
+        super().__init__(message)
+        self.problems = dict(problems or {})
+
+
+class Problems:
+    """Collects every fault of one request before refusing it, so the user fixes them all at once."""
+
+    def __init__(self):
+        self.found: dict[str, str] = {}
+
+    def add(self, name: str, message: str) -> None:
+        self.found.setdefault(name, str(message))
+
+    def check(self, name: str, call, *args, **kw):
+        """The value of `call`, or None with its InvalidInput noted under `name`."""
+        try:
+            return call(*args, **kw)
+        except InvalidInput as e:
+            self.add(name, e.message)
+            return None
+
+    def raise_any(self) -> None:
+        if self.found:
+            raise InvalidInput(next(iter(self.found.values())), self.found)
 
 
 class NotAllowed(DomainError):

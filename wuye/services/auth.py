@@ -5,8 +5,10 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from blinker import Namespace
 from flask import current_app
 from sqlalchemy import delete, func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import now
 from ..database import transaction
@@ -17,42 +19,76 @@ from .audit import record
 
 
 class Throttled(Exception):
-    pass
+    """Too many failed sign-ins: `by` is "username" (that name is locked for the window, right
+    password or not) or "address" (a wrong password from that address; a right one still signs in)."""
+
+    def __init__(self, by: str):
+        super().__init__(by)
+        self.by = by
+
+
+# sent on every password check, with the hash method: a real path tests and metrics can count
+password_checked = Namespace().signal("password-checked")
+_dummy_hashes: dict[str, str] = {}
+
+
+def _dummy_hash() -> str:
+    """A hash of a random password in the configured method, made once per process: an unknown or
+    disabled user costs the same check as a real one, so the time does not tell them apart."""
+    method = current_app.config["WUYE_PASSWORD_METHOD"]
+    if method not in _dummy_hashes:
+        _dummy_hashes[method] = generate_password_hash(secrets.token_urlsafe(24), method=method)
+    return _dummy_hashes[method]
+
+
+def verify_password(stored_hash: str, password: str) -> bool:
+    ok = check_password_hash(stored_hash, password)
+    password_checked.send(current_app._get_current_object(), method=stored_hash.split("$", 1)[0])
+    return ok
 
 
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _too_many_failures(username: str, address: str) -> bool:
-    cfg = current_app.config
-    since = now() - timedelta(minutes=cfg["WUYE_LOGIN_WINDOW_MINUTES"])
+def _recent_failures(username: str, address: str) -> tuple[int, int]:
+    since = now() - timedelta(minutes=current_app.config["WUYE_LOGIN_WINDOW_MINUTES"])
     failures = select(func.count()).select_from(LoginAttempt).where(
         LoginAttempt.success.is_(False), LoginAttempt.at >= since)
-    by_name = db.session.scalar(failures.where(LoginAttempt.username == username))
-    by_address = db.session.scalar(failures.where(LoginAttempt.address == address))
-    return by_name >= cfg["WUYE_LOGIN_MAX_FAILURES"] or by_address >= cfg["WUYE_LOGIN_MAX_FAILURES_PER_ADDRESS"]
+    return (db.session.scalar(failures.where(LoginAttempt.username == username)),
+            db.session.scalar(failures.where(LoginAttempt.address == address)))
 
 
 def sign_in(username: str, password: str, address: str) -> tuple[User, str] | None:
     """The user and a new session token, or None for a wrong name or password.
 
-    Raises Throttled after too many recent failures, before the password is even checked.
+    Failures are throttled, not people: past WUYE_LOGIN_MAX_FAILURES for one username that name is
+    refused (Throttled("username")) before its password is checked; past
+    WUYE_LOGIN_MAX_FAILURES_PER_ADDRESS from one address (an office behind one router) a wrong
+    password is refused (Throttled("address")) and still counted against its username, while a right
+    one signs in. The password is checked for every name, known, unknown or disabled, at the cost of
+    one hash of the configured method.
     """
-    username = username.strip()
+    username, address = username.strip(), address[:64]
+    cfg = current_app.config
     with transaction():
-        if _too_many_failures(username, address):
-            raise Throttled()
+        by_name, by_address = _recent_failures(username[:50], address)
+        if by_name >= cfg["WUYE_LOGIN_MAX_FAILURES"]:
+            raise Throttled("username")
         user = db.session.scalar(select(User).where(User.username == username))
-        ok = user is not None and user.active and user.check_password(password)
-        db.session.add(LoginAttempt(username=username[:50], address=address[:64], success=ok, at=now()))
-        if not ok:
-            return None
-        token = secrets.token_urlsafe(32)
-        db.session.add(LoginSession(
-            digest=_digest(token), user_id=user.id, address=address[:64],
-            expires_at=now() + timedelta(hours=current_app.config["WUYE_SESSION_HOURS"])))
-        record(Actor(user, address), "login", "user", user.id, user.project_id)
+        usable = user is not None and user.active
+        ok = verify_password(user.password_hash if usable else _dummy_hash(), password) and usable
+        db.session.add(LoginAttempt(username=username[:50], address=address, success=ok, at=now()))
+        if ok:
+            token = secrets.token_urlsafe(32)
+            db.session.add(LoginSession(
+                digest=_digest(token), user_id=user.id, address=address,
+                expires_at=now() + timedelta(hours=cfg["WUYE_SESSION_HOURS"])))
+            record(Actor(user, address), "login", "user", user.id, user.project_id)
+    if not ok:
+        if by_address >= cfg["WUYE_LOGIN_MAX_FAILURES_PER_ADDRESS"]:
+            raise Throttled("address")  # after the commit: this failure counts too
+        return None
     return user, token
 
 

@@ -36,7 +36,9 @@ RECORD_STATES = frozenset({S.HANDLING, S.AWAITING_REPLY})
 # every employee of a project may take a complaint (B2: 项目部任一员工)
 EMPLOYEES = frozenset(set(Role) - {Role.ADMIN})
 CS = frozenset({Role.CLERK, Role.CS_SUPERVISOR})  # 客服部: first owner of every complaint
-MANAGERS = frozenset({Role.CS_SUPERVISOR, Role.PROJECT_MANAGER})
+MANAGERS = frozenset({Role.CS_SUPERVISOR, Role.PROJECT_MANAGER})  # also whom 越权上报 goes to
+# who may handle a complaint (B1): a department head within their scope, the CS supervisor, the project manager
+HANDLERS = frozenset({Role.DEPT_HEAD}) | MANAGERS
 # who writes the 顾客投诉处理记录表 and sets corrective actions: CS, the department head, the managers
 RECORDERS = frozenset({Role.CLERK, Role.DEPT_HEAD, Role.CS_SUPERVISOR, Role.PROJECT_MANAGER})
 PENALTY_ROLES = frozenset({Role.DEPT_HEAD, Role.CS_SUPERVISOR, Role.PROJECT_MANAGER})

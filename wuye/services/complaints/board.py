@@ -13,8 +13,8 @@ from ...clock import now as clock_now
 from ...extensions import db
 from ...models import AuditEvent, Complaint, CorrectiveAction, Deadline, Project, Role, Unit, User
 from ...models.complaint import ACTION_TO_DO, ActionState, complaint_department, complaint_person
-from ...workflow.complaint import COLUMNS, SEE_ALL, ComplaintState
-from ..deadlines.table import overdue_subjects, running_by_subject
+from ...workflow.complaint import COLUMNS, ComplaintState, SEE_ALL
+from ..deadlines.table import for_subject, missed, overdue_subjects, running_by_subject
 
 CLOSED_SHOWN = timedelta(days=30)  # the 已关闭 column shows the last month
 PER_COLUMN = 100
@@ -239,3 +239,11 @@ def later_complaints(c: Complaint) -> list[Complaint]:
     from ...models.complaint import complaint_repeat
     later = select(complaint_repeat.c.complaint_id).where(complaint_repeat.c.earlier_id == c.id)
     return list(db.session.scalars(select(Complaint).where(Complaint.id.in_(later)).order_by(Complaint.id)))
+
+
+def missed_deadlines(c: Complaint, now: datetime | None = None) -> list[tuple[Deadline, CorrectiveAction | None]]:
+    """The deadlines of B5 this complaint and its corrective actions did not meet, for the printed
+    顾客投诉处理记录表: each with its action, if it is one's."""
+    now = now or clock_now()
+    rows = [(d, None) for d in for_subject(c)] + [(d, a) for a in c.actions for d in for_subject(a)]
+    return sorted(((d, a) for d, a in rows if missed(d, now)), key=lambda row: row[0].due_at)

@@ -17,15 +17,15 @@ from ...clock import now as clock_now
 from ...database import locked, transaction
 from ...extensions import db
 from ...models import Complaint, ComplaintForwarding, Department, User
-from ...models.complaint import (REASONS, SUPERVISOR_CHANNELS, ForwardMode, NormalKind, RepeatStatus,
-                                 SeriousCriterion, Severity, Topic, Validity)
+from ...models.complaint import (REASONS, SUPERVISOR_CHANNELS, ForwardMode, NormalKind, RepeatStatus, SeriousCriterion,
+                                 Severity, Topic, Validity)
 from ...models.org import Role
-from ...workflow.complaint import COMPLAINT, ComplaintState
-from .. import Actor, DomainError, InvalidInput
+from ...workflow.complaint import COMPLAINT, ComplaintState, HANDLERS, REVIEW_ROLES
+from .. import Actor, DomainError, InvalidInput, Problems
 from ..deadlines import table as deadlines
 from ..audit import record
-from .intake import (MANAGER_ROLES, SUBJECT, check, detect_repeat, people, record_complete,
-                     sync_serious_deadline, tell, text)
+from .intake import (SUBJECT, check, detect_repeat, people, record_complete, sync_serious_deadline, tell,
+                     text)
 
 S = ComplaintState
 
@@ -102,29 +102,37 @@ class Registration:
     criteria: list[str] = field(default_factory=list)
 
 
-def _check_severity(severity: str, criteria: list[str]) -> list[str]:
-    if severity not in set(Severity):
-        raise InvalidInput(_("Choose normal or serious."))
+def _severity(p: Problems, severity: str, criteria: list[str]) -> list[str]:
+    """B3: serious when it meets any of the six criteria, normal when it meets none."""
     criteria = sorted(set(criteria or []))
-    if any(x not in set(SeriousCriterion) for x in criteria):
-        raise InvalidInput(_("Unknown criterion."))
-    if severity == Severity.SERIOUS and not criteria:
-        raise InvalidInput(_("Tick the criterion that makes the complaint serious."))
-    if severity == Severity.NORMAL and criteria:
-        raise InvalidInput(_("A complaint that meets a criterion of a serious complaint is serious."))
+    if severity not in set(Severity):
+        p.add("severity", _("Choose normal or serious."))
+    elif any(x not in set(SeriousCriterion) for x in criteria):
+        p.add("criteria", _("Unknown criterion."))
+    elif severity == Severity.SERIOUS and not criteria:
+        p.add("criteria", _("Tick the criterion that makes the complaint serious."))
+    elif severity == Severity.NORMAL and criteria:
+        p.add("severity", _("A complaint that meets a criterion of a serious complaint is serious."))
     return criteria
+
+
+def _forwarding(p: Problems, f: Forwarding, serious: bool) -> None:
+    """B3: forwarded at once to someone — a normal complaint by phone or in person, a serious one in writing."""
+    if f.mode not in set(ForwardMode):
+        p.add("mode", _("Choose how it was forwarded."))
+    elif serious and f.mode != ForwardMode.WRITTEN:
+        p.add("mode", _("A serious complaint must be forwarded in writing."))
+    if not f.department_ids and not f.people_ids:
+        p.add("department_ids", _("Forward it to at least one department or person."))
 
 
 def _forward(actor: Actor, c: Complaint, f: Forwarding, at: datetime) -> ComplaintForwarding:
     """Record one forwarding (转呈) and tell the department heads and people it went to."""
-    if f.mode not in set(ForwardMode):
-        raise InvalidInput(_("Choose how it was forwarded."))
-    if c.serious and f.mode != ForwardMode.WRITTEN:
-        raise InvalidInput(_("A serious complaint must be forwarded in writing."))
+    p = Problems()
+    _forwarding(p, f, c.serious)
+    p.raise_any()
     depts = _departments(c.project_id, f.department_ids)
     users = _users(c.project_id, f.people_ids)
-    if not depts and not users:
-        raise InvalidInput(_("Forward it to at least one department or person."))
     note = (f.note or "").strip()[:1000] or None
     fw = ComplaintForwarding(complaint_id=c.id, at=at, mode=f.mode, to=_forward_to_text(depts, users), note=note,
                              by_id=actor.user.id)
@@ -156,14 +164,28 @@ def _default_handler(c: Complaint) -> User | None:
     return heads[0] if heads else None
 
 
+def proposed_severity(c: Complaint) -> tuple[str, list[str]]:
+    """What the registration form proposes: as recorded so far, and serious because repeated
+    (B3 严重投诉 5)) while an earlier complaint of the household is suggested as the same matter."""
+    criteria = set(c.criteria or [])
+    if c.repeat_status == RepeatStatus.SUGGESTED:
+        criteria.add(SeriousCriterion.REPEATED.value)
+    severity = Severity.SERIOUS if criteria else (c.severity or Severity.NORMAL)
+    return str(severity), sorted(criteria)
+
+
 def register(actor: Actor, c: Complaint, reg: Registration, *, now: datetime | None = None) -> Complaint:
     """登记投诉: CS records it in detail in the work log, judges normal or serious, and forwards it
-    at once — by phone or in person if normal, in writing if serious."""
+    at once — by phone or in person if normal, in writing if serious. Registered serious because
+    repeated, a suggested repeat is confirmed by it."""
     at = now or clock_now()
+    p = Problems()
     if reg.topic not in set(Topic):
-        raise InvalidInput(_("Choose what the complaint is about."))
-    work_log = text(reg.work_log, _("Record the complaint in detail: what was asked and answered."))
-    criteria = _check_severity(reg.severity, reg.criteria)
+        p.add("topic", _("Choose what the complaint is about."))
+    work_log = p.check("work_log", text, reg.work_log, _("Record the complaint in detail: what was asked and answered."))
+    criteria = _severity(p, reg.severity, reg.criteria)
+    _forwarding(p, reg.forwarding, reg.severity == Severity.SERIOUS)
+    p.raise_any()
     with transaction():
         c = locked(c)
         check(c, "register", actor)
@@ -174,6 +196,11 @@ def register(actor: Actor, c: Complaint, reg: Registration, *, now: datetime | N
         db.session.flush()
         record(actor, "register", SUBJECT, c.id, c.project_id, at=at, topic=c.topic, severity=c.severity,
                criteria=criteria)
+        if c.repeat_status == RepeatStatus.SUGGESTED and SeriousCriterion.REPEATED.value in criteria:
+            c.repeat_status, c.repeat_decided_at, c.repeat_decided_by_id = RepeatStatus.CONFIRMED, at, actor.user.id
+            c.repeat_reason = _("Registered as a repeated complaint from the household.")
+            record(actor, "repeat_confirmed", SUBJECT, c.id, c.project_id, at=at, reason=c.repeat_reason,
+                   earlier=[e.number for e in c.earlier])
         _forward(actor, c, reg.forwarding, at)
         handler = _default_handler(c)
         if handler is not None:
@@ -211,17 +238,21 @@ class Classification:
     other_units_note: str = ""
 
 
-def _check_classification(k: Classification) -> list[str]:
+def _classification(k: Classification, p: Problems | None = None) -> list[str]:
+    """B3 and B4 together: valid or invalid for one of the seed's reasons; normal (ended by rework or
+    a concession) or serious (by its criteria); other units named when they are involved."""
+    p = p or Problems()
     if k.validity not in set(Validity):
-        raise InvalidInput(_("Choose valid or invalid."))
-    if k.reason not in REASONS[Validity(k.validity)]:
-        raise InvalidInput(_("Pick the reason that makes the complaint %(validity)s.",
-                             validity=_("valid") if k.validity == Validity.VALID else _("invalid")))
-    criteria = _check_severity(k.severity, k.criteria)
+        p.add("validity", _("Choose valid or invalid."))
+    elif k.reason not in REASONS[Validity(k.validity)]:
+        p.add("reason", _("Pick the reason that makes the complaint %(validity)s.",
+                          validity=_("valid") if k.validity == Validity.VALID else _("invalid")))
+    criteria = _severity(p, k.severity, k.criteria)
     if k.validity == Validity.VALID and k.severity == Severity.NORMAL and k.normal_kind not in set(NormalKind):
-        raise InvalidInput(_("Say how the normal complaint is ended: rework or repair, or a concession."))
+        p.add("normal_kind", _("Say how the normal complaint is ended: rework or repair, or a concession."))
     if k.other_units and not (k.other_units_note or "").strip():
-        raise InvalidInput(_("Name the other units involved."))
+        p.add("other_units_note", _("Name the other units involved."))
+    p.raise_any()
     return criteria
 
 
@@ -231,7 +262,7 @@ def _review_flag(actor: Actor, c: Complaint, at: datetime) -> None:
     if wanted and not c.management_review:
         c.management_review = True
         record(actor, "management_review", SUBJECT, c.id, c.project_id, at=at)
-        tell(people(c.project_id, Role.CS_SUPERVISOR, Role.PROJECT_MANAGER), "complaint_review", c, actor)
+        tell(people(c.project_id, *REVIEW_ROLES), "complaint_review", c, actor)
     elif not wanted and c.management_review and c.reviewed_at is None:
         c.management_review = False
         record(actor, "management_review_withdrawn", SUBJECT, c.id, c.project_id, at=at)
@@ -270,7 +301,7 @@ def _apply(actor: Actor, c: Complaint, k: Classification, criteria: list[str], a
 
 def classify(actor: Actor, c: Complaint, k: Classification, *, now: datetime | None = None) -> Complaint:
     """调查并判断投诉的有效性: valid or invalid with the seed's reason, normal or serious with its criteria."""
-    criteria = _check_classification(k)
+    criteria = _classification(k)
     at = now or clock_now()
     with transaction():
         c = locked(c)
@@ -288,8 +319,9 @@ def classify(actor: Actor, c: Complaint, k: Classification, *, now: datetime | N
 
 def overrule(actor: Actor, c: Complaint, k: Classification, reason: str, *, now: datetime | None = None) -> Complaint:
     """B1(5): the project manager has the final say — a new classification, with the reason."""
-    reason = text(reason, _("Give the reason for overruling."), 1000)
-    criteria = _check_classification(k)
+    p = Problems()
+    reason = p.check("overrule_reason", text, reason, _("Give the reason for overruling."), 1000)
+    criteria = _classification(k, p)
     at = now or clock_now()
     with transaction():
         c = locked(c)
@@ -317,7 +349,7 @@ def assign(actor: Actor, c: Complaint, handler_id: int, *, now: datetime | None 
         check(c, "assign", actor)
         handler = db.session.get(User, handler_id or 0)
         if (handler is None or handler.project_id != c.project_id or not handler.active
-                or handler.role not in MANAGER_ROLES):
+                or handler.role not in HANDLERS):
             raise InvalidInput(_("Choose a department head or manager of this project."))
         if handler.id == c.handler_id:
             raise DomainError(_("The complaint is already with %(name)s.", name=handler.name))

@@ -19,20 +19,19 @@ from ...clock import now as clock_now
 from ...database import locked, transaction
 from ...extensions import db
 from ...i18n import local_day
-from ...models import Complaint, ComplaintEscalation, CorrectiveAction, Deadline, Project, Role, Unit, User
+from ...models import Complaint, ComplaintEscalation, CorrectiveAction, Deadline, Project, Unit, User
 from ...models.complaint import ActionState, Channel, RepeatStatus, Satisfaction, Topic, Validity
 from ...phone import normalize_phone
-from ...workflow.complaint import COMPLAINT, EMPLOYEES, OPEN_STATES, ComplaintState
+from ...workflow.complaint import COMPLAINT, CS, EMPLOYEES, MANAGERS, OPEN_STATES, ComplaintState
 from .. import Actor, DomainError, InvalidInput, NotAllowed, times
-from ..deadlines import table as deadlines
 from ..audit import record
-from .access import can_see, object_allows, superior_of
+from ..deadlines import table as deadlines
 from ..notifications import notify
 from ..numbering import complaint_number
+from .access import can_see, object_allows, superior_of
 
 SUBJECT = "complaint"
 S = ComplaintState
-MANAGER_ROLES = frozenset({Role.DEPT_HEAD, Role.CS_SUPERVISOR, Role.PROJECT_MANAGER})  # who may be a handler
 
 
 # ---- common -------------------------------------------------------------------------------
@@ -164,15 +163,14 @@ def take(actor: Actor, project: Project, intake: Intake, *, now: datetime | None
         record(actor, "take", SUBJECT, c.id, project.id, at=at, number=c.number, channel=c.channel,
                unit=unit.label if unit else None, solved_on_spot=c.solved_on_spot, spot_action=c.spot_action)
         by = actor.user.name
-        cs = people(project.id, Role.CLERK, Role.CS_SUPERVISOR)
+        cs = people(project.id, *CS)
         boss = superior_of(actor.user)
         if c.solved_on_spot:
             tell(cs + [boss], "complaint_solved_on_spot", c, actor, by=by, action=spot[:200])
         else:
             tell(cs, "complaint_received", c, actor, by=by)
             tell([boss], "complaint_reported", c, actor, by=by)
-        if c.topic:
-            detect_repeat(actor, c, at)
+        detect_repeat(actor, c, at)
     return c
 
 
@@ -183,14 +181,15 @@ def repeat_window() -> timedelta:
 
 
 def earlier_complaints(c: Complaint) -> list[Complaint]:
-    """Complaints of the same unit on the same matter within the window before this one, that are
-    still open, or whose corrective action failed, or whose complainant was not satisfied."""
-    if c.unit_id is None or not c.topic:
+    """Complaints of the same household (unit) within the window before this one, whatever they
+    were about (短时间内业户重复投诉: the household complains again), that are still open, or whose
+    corrective action failed, or whose complainant was not satisfied."""
+    if c.unit_id is None:
         return []
     failed = select(CorrectiveAction.complaint_id).where(CorrectiveAction.failed_checks > 0)
     return list(db.session.scalars(
         select(Complaint).where(
-            Complaint.project_id == c.project_id, Complaint.unit_id == c.unit_id, Complaint.topic == c.topic,
+            Complaint.project_id == c.project_id, Complaint.unit_id == c.unit_id,
             Complaint.id != c.id, Complaint.received_at >= c.received_at - repeat_window(),
             Complaint.received_at <= c.received_at,
             or_(Complaint.state != S.CLOSED, Complaint.id.in_(failed),
@@ -208,11 +207,8 @@ def detect_repeat(actor: Actor, c: Complaint, at: datetime) -> None:
     c.repeat_status = RepeatStatus.SUGGESTED
     record(deadlines.SYSTEM, "repeat_suggested", SUBJECT, c.id, c.project_id, at=at,
            earlier=[e.number for e in found])
-    tell(people(c.project_id, Role.CLERK, Role.CS_SUPERVISOR), "complaint_repeat", c, actor,
+    tell(people(c.project_id, *CS), "complaint_repeat", c, actor,
          earlier=", ".join(e.number for e in found))
-
-
-ESCALATION_ROLES = (Role.CS_SUPERVISOR, Role.PROJECT_MANAGER)
 
 
 def escalate(actor: Actor, c: Complaint, to_role: str, reason: str, *,
@@ -220,7 +216,7 @@ def escalate(actor: Actor, c: Complaint, to_role: str, reason: str, *,
     """越权上报: the employee who took the complaint finds it not handled in time and goes past
     their superior, to the CS supervisor or the project manager."""
     reason = text(reason, _("Say what has not been handled."), 1000)
-    if to_role not in ESCALATION_ROLES:
+    if to_role not in MANAGERS:
         raise InvalidInput(_("Escalate to the customer service supervisor or the project manager."))
     at = now or clock_now()
     with transaction():

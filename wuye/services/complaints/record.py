@@ -14,13 +14,12 @@ from sqlalchemy import func, select
 from ...clock import now as clock_now
 from ...database import locked, transaction
 from ...extensions import db
-from ...models import Complaint, ComplaintContact, CorrectiveAction, Department, User
+from ...models import Complaint, ComplaintContact, CorrectiveAction, Department, Role, User
 from ...models.complaint import ActionState, ContactChannel, ContactPurpose, Satisfaction, Validity
 from .. import Actor, DomainError, InvalidInput
 from ..deadlines import table as deadlines
 from ..audit import record
-from ...models import Role
-from ...workflow.complaint import COMPLAINT
+from ...workflow.complaint import COMPLAINT, CS
 from .intake import SUBJECT, check, happened, people, record_complete, tell, text
 
 
@@ -170,7 +169,7 @@ def action_done(actor: Actor, c: Complaint, action_id: int, note: str, *, at: da
         deadlines.meet(a, "action_done", done_at)
         c.updated_at = now
         record(actor, "action_done", SUBJECT, c.id, c.project_id, at=now, seq=a.seq, note=note, done_at=done_at)
-        checkers = [c.registered_by] if c.registered_by else people(c.project_id, Role.CLERK, Role.CS_SUPERVISOR)
+        checkers = [c.registered_by] if c.registered_by else people(c.project_id, *CS)
         tell(checkers, "complaint_action_done", c, actor, seq=a.seq)
     return a
 

@@ -31,10 +31,12 @@ from ..audit import record
 
 SYSTEM = Actor(None, "system")
 
-# who a chain link reaches: the deadline's responsible person, whoever dispatched the subject,
-# or every active user of a role in the subject's project
+# who a chain link reaches: the deadline's responsible person, whoever dispatched the subject, the
+# customer service clerk who registered it (a complaint's first owner), or every active user of a
+# role in the subject's project
 ASSIGNEE = "assignee"
 DISPATCHER = "dispatcher"
+REGISTRAR = "registrar"
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,10 @@ class Rule:
 
 
 def complaint_chain(supervisor_hours: int, manager_hours: int) -> tuple[Link, ...]:
-    """B1 and B2 for complaints: the person responsible and the employee who received it (who
-    follows it, 跟进) → the CS supervisor → the project manager, who has the final say."""
-    return (Link((ASSIGNEE, DISPATCHER)),
+    """B1 and B2 for complaints: the person responsible, the employee who received it (who follows
+    it, 跟进) and the CS clerk who registered it (客服部 is the first owner, 跟进…处理结果) → the CS
+    supervisor → the project manager, who has the final say."""
+    return (Link((ASSIGNEE, DISPATCHER, REGISTRAR)),
             Link((Role.CS_SUPERVISOR.value,), timedelta(hours=supervisor_hours)),
             Link((Role.PROJECT_MANAGER.value,), timedelta(hours=manager_hours)))
 
@@ -126,14 +129,15 @@ TABLE: dict[str, Rule] = {r.name: r for r in RULES}
 
 @dataclass(frozen=True)
 class SubjectKind:
-    """What the engine needs to know of a subject type: its number, who dispatched it, and the
-    page each kind of reader opens it on."""
+    """What the engine needs to know of a subject type: its number, who dispatched it, who
+    registered it, and the page each kind of reader opens it on."""
 
     model: type
     number: Callable[[Any], str]
     assignee_id: Callable[[Any], int | None]  # who a new deadline makes responsible
     dispatcher: Callable[[Any], User | None]
     link: Callable[[Any, User], str]
+    registrar: Callable[[Any], User | None] = lambda subject: None
 
 
 def _repair_link(order: RepairOrder, reader: User) -> str:
@@ -156,9 +160,9 @@ SUBJECTS: dict[str, SubjectKind] = {
                         lambda o: o.dispatched_by or o.created_by, _repair_link),
     # a complaint's "dispatcher" is the employee who received it and forwarded it to CS
     COMPLAINT: SubjectKind(Complaint, lambda c: c.number, lambda c: c.handler_id or c.registered_by_id,
-                           lambda c: c.received_by, _complaint_link),
+                           lambda c: c.received_by, _complaint_link, lambda c: c.registered_by),
     CORRECTIVE_ACTION: SubjectKind(CorrectiveAction, lambda a: a.number, lambda a: a.owner_id,
-                                   lambda a: a.set_by, _action_link),
+                                   lambda a: a.set_by, _action_link, lambda a: a.complaint.registered_by),
 }
 
 
@@ -314,6 +318,20 @@ def for_subject(subject) -> list[Deadline]:
     return list(db.session.scalars(
         select(Deadline).where(Deadline.subject_type == subject_type(subject), Deadline.subject_id == subject.id)
         .order_by(Deadline.id)))
+
+
+def length_of(d: Deadline) -> timedelta:
+    """How long this deadline was given: its rule's length as the project ran it when it opened
+    (for a booked time, the grace after it)."""
+    rule = TABLE[d.kind]
+    return rule_for(d.project_id, d.kind).length if rule.booked else d.due_at - d.started_at
+
+
+def missed(d: Deadline, now: datetime | None = None) -> bool:
+    """Not met by its due time: met late, or not met and past due when it ended (closed) or now."""
+    if d.met_at is not None:
+        return d.met_at > d.due_at
+    return d.breached_at is not None or (d.closed_at or now or clock_now()) > d.due_at
 
 
 def running_by_subject(stype: str, ids: list[int]) -> dict[int, Deadline]:

@@ -30,7 +30,7 @@ from ...extensions import db
 from ...models import Deadline, DeadlineNotice, NoticeKind, User
 from ..audit import record
 from ..notifications import notify, savepoint
-from .table import ASSIGNEE, DISPATCHER, SUBJECTS, SYSTEM, Link, Rule, rule_for
+from .table import ASSIGNEE, DISPATCHER, Link, REGISTRAR, Rule, SUBJECTS, SYSTEM, rule_for
 
 log = logging.getLogger("wuye.deadlines")
 
@@ -105,6 +105,8 @@ def _recipients(d: Deadline, link: Link, subject) -> list[User]:
             found = [db.session.get(User, d.responsible_id)] if d.responsible_id else []
         elif who == DISPATCHER:
             found = [SUBJECTS[d.subject_type].dispatcher(subject)]
+        elif who == REGISTRAR:
+            found = [SUBJECTS[d.subject_type].registrar(subject)]
         else:
             found = db.session.scalars(select(User).where(
                 User.project_id == d.project_id, User.role == who, User.active.is_(True)).order_by(User.id))

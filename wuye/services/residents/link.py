@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from flask import current_app, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 
 from ...clock import now as clock_now
 from ...database import locked, transaction
@@ -139,25 +139,30 @@ def resolve(token: str | None) -> ResidentLink | None:
 
 
 def guard(token: str | None, address: str) -> ResidentLink | None:
-    """Count one request under /s/ against its client address and resolve its token.
+    """Count one request under /s/ and resolve its token (None: unknown, revoked or expired).
 
-    Raises Throttled past the configured limits (counted in the database, so every app process
-    sees the same numbers); returns None for an unknown or revoked token.
+    Throttle the failures, not the people (many phones share one carrier address): a live link is
+    refused only past WUYE_LINK_MAX_REQUESTS on that link, a wrong token past WUYE_LINK_MAX_MISSES
+    from its address, in the window. Counted in the database for every process; refusals not stored.
     """
     cfg = current_app.config
     at = clock_now()
     since = at - timedelta(seconds=cfg["WUYE_LINK_WINDOW_SECONDS"])
     address = address[:64]
     with transaction():
-        total, misses = db.session.execute(
-            select(func.count(), func.coalesce(func.sum(case((LinkHit.miss.is_(True), 1), else_=0)), 0))
-            .where(LinkHit.address == address, LinkHit.at >= since)).one()
-        if total >= cfg["WUYE_LINK_MAX_REQUESTS"] or misses >= cfg["WUYE_LINK_MAX_MISSES"]:
-            raise Throttled()
         link = resolve(token)
-        db.session.add(LinkHit(address=address, at=at, miss=link is None))
-        if link is not None and link.first_opened_at is None:
-            link.first_opened_at = at
+        if link is not None:
+            hits = select(func.count()).select_from(LinkHit).where(LinkHit.link_id == link.id, LinkHit.at >= since)
+            if db.session.scalar(hits) >= cfg["WUYE_LINK_MAX_REQUESTS"]:
+                raise Throttled()
+            if link.first_opened_at is None:
+                link.first_opened_at = at
+        else:
+            misses = select(func.count()).select_from(LinkHit).where(
+                LinkHit.address == address, LinkHit.miss.is_(True), LinkHit.at >= since)
+            if db.session.scalar(misses) >= cfg["WUYE_LINK_MAX_MISSES"]:
+                raise Throttled()
+        db.session.add(LinkHit(address=address, at=at, miss=link is None, link_id=link.id if link else None))
         if random.random() < 0.02:  # keep the table small without a job of its own
             db.session.execute(delete(LinkHit).where(LinkHit.at < since))
     return link
