@@ -11,15 +11,23 @@
     navigator.serviceWorker.register(msg.sw, { scope: "/tech/" }).catch(function () { /* pages still work online */ });
   }
 
-  // ---- IndexedDB: "outbox" (ordered by seq) and "attention" (refused by the server) ----
+  /* ---- IndexedDB: "outbox" (ordered by seq), "attention" (refused by the server), and "sent":
+     steps the server has taken but the cached copy of their page may not show yet (the signal can
+     go between the answer and the next copy). A page lists the keys it already includes
+     (data-applied); the phone applies the others on top, so a reload rebuilds the same state. ---- */
+  var me = parseInt(msg.user || "0", 10);
+  var RETRY_MS = Math.max(parseFloat(msg.retrySeconds || "5") * 1000, 50), RETRY_CAP_MS = 5 * 60 * 1000;
+  var SHOW_AFTER = 3;  // failures before an item is shown under 需处理 with 重试
   var dbPromise = null;
   function db() {
     if (!dbPromise) {
       dbPromise = new Promise(function (resolve, reject) {
-        var req = indexedDB.open("wuye-tech", 1);
+        var req = indexedDB.open("wuye-tech", 2);
         req.onupgradeneeded = function () {
-          req.result.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
-          req.result.createObjectStore("attention", { keyPath: "id" });
+          var names = req.result.objectStoreNames;
+          if (!names.contains("outbox")) req.result.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+          if (!names.contains("attention")) req.result.createObjectStore("attention", { keyPath: "id" });
+          if (!names.contains("sent")) req.result.createObjectStore("sent", { keyPath: "seq" });
         };
         req.onsuccess = function () { resolve(req.result); };
         req.onerror = function () { reject(req.error); };
@@ -40,6 +48,27 @@
   function put(store, item) { return run(store, "readwrite", function (s) { return s.put(item); }); }
   function del(store, key) { return run(store, "readwrite", function (s) { return s.delete(key); }); }
   function clear(store) { return run(store, "readwrite", function (s) { return s.clear(); }); }
+  // out of the outbox and into another store, in one transaction: never in both, never in neither
+  function move(item, to) {
+    return db().then(function (d) {
+      return new Promise(function (resolve, reject) {
+        var t = d.transaction(["outbox", to], "readwrite");
+        t.objectStore(to).put(item);
+        t.objectStore("outbox").delete(item.seq);
+        t.oncomplete = function () { resolve(); };
+        t.onerror = t.onabort = function () { reject(t.error); };
+      });
+    });
+  }
+  // what is kept after the server's answer: no signatures or photos
+  function bare(item, extra) {
+    var kept = { seq: item.seq, id: item.id, url: item.url, action: item.action, number: item.number,
+                 user: item.user, label: item.label, created: item.created, agreedFen: item.agreedFen,
+                 fields: item.fields.filter(function (f) { return typeof f[1] === "string"; }) };
+    Object.keys(extra || {}).forEach(function (k) { kept[k] = extra[k]; });
+    return kept;
+  }
+  function mine(item) { return !item.user || item.user === me; }
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -123,22 +152,40 @@
     if (a === "tick") {
       setTick(field(item, "tick-item"), field(item, "tick-checked") !== null);
     } else if (a === "note") {
-      pendingLine(document.getElementById("notes"), field(item, "note-text"));
+      pendingLine(document.getElementById("notes"), field(item, "note-text") || item.label);
     } else if (a === "photo") {
       pendingLine(document.getElementById("notes"), item.label);
     } else if (a === "door") {
       var saved = document.querySelector("form[action$='/door'] button[type=submit]");
       if (saved) saved.textContent = saved.textContent.replace(/ ✓$/, "") + " ✓";
     } else if (transitions[a]) {
-      if (a === "consent") {
-        var fee = document.querySelector(".fee-total"), amount = document.querySelector("[name='pay-amount']");
-        if (fee && amount) amount.value = fee.textContent.replace(/[^0-9.]/g, "");
-      }
+      if (a === "consent" && typeof item.agreedFen === "number" && window.wuyeJob) window.wuyeJob.setAgreed(item.agreedFen);
       if (a === "cannot_fix") {
         document.querySelectorAll("form.tick input[name='tick-item']").forEach(function (i) { setTick(i.value, false); });
       }
       setState(transitions[a]);
     }
+  }
+
+  /* The page as the server rendered it, plus every step of this job it does not include yet:
+     those the server took after this copy was made ("sent") and those still waiting (outbox). */
+  function reapply() {
+    if (!jobEl) return Promise.resolve();
+    var applied = {};
+    JSON.parse(jobEl.dataset.applied || "[]").forEach(function (k) { applied[k] = true; });
+    var number = jobEl.dataset.number;
+    return Promise.all([all("sent"), all("outbox")]).then(function (res) {
+      var stale = res[0].filter(function (i) { return i.number === number && applied[i.id]; });
+      var steps = res[0].concat(res[1]).filter(function (i) { return i.number === number && mine(i) && !applied[i.id]; });
+      steps.sort(function (x, y) { return x.seq - y.seq; }).forEach(apply);
+      return Promise.all(stale.map(function (i) { return del("sent", i.seq); }));
+    });
+  }
+
+  // the fee the customer agreed to, as the page showed it when they signed (¥120.00 → 12000)
+  function agreedOf(form) {
+    var m = /([0-9]+)\.([0-9]{2})/.exec((form.querySelector(".fee-total") || {}).textContent || "");
+    return m ? parseInt(m[1], 10) * 100 + parseInt(m[2], 10) : null;
   }
 
   // ---- the strip: offline banner, pending items, refused items ----
@@ -153,23 +200,39 @@
     banner.hidden = navigator.onLine;
     banner.textContent = msg.msgOffline + " " + msg.msgLastSync + ": " + when(localStorage.getItem("wuye.lastSync"));
     return Promise.all([all("outbox"), all("attention")]).then(function (res) {
-      counts.pending = res[0].length;
-      counts.attention = res[1].length;
+      var items = res[0].filter(mine), failing = items.filter(function (i) { return (i.tries || 0) >= SHOW_AFTER; });
+      counts.pending = items.length;
+      counts.attention = res[1].length + failing.length;
       var box = strip.querySelector(".outbox"), list = box.querySelector("ul");
-      box.hidden = res[0].length === 0;
-      box.querySelector(".outbox-title").textContent = msg.msgPending + " (" + res[0].length + ")";
+      box.hidden = items.length === 0;
+      box.querySelector(".outbox-title").textContent = msg.msgPending + " (" + items.length + ")";
       list.innerHTML = "";
-      res[0].forEach(function (item) {
+      items.forEach(function (item) {
         var li = document.createElement("li");
         li.textContent = item.number + " · " + item.label + " · " + when(item.created);
         list.appendChild(li);
       });
       var att = strip.querySelector(".attention"), alist = att.querySelector("ul");
-      att.hidden = res[1].length === 0;
+      att.hidden = counts.attention === 0;
       att.querySelector(".attention-title").textContent = msg.msgAttention;
       alist.innerHTML = "";
+      // not answered yet: tried again by itself, or now with 重试; the later steps of its job wait
+      failing.forEach(function (item) {
+        var li = document.createElement("li"), b = document.createElement("button");
+        li.className = "failing";
+        li.textContent = item.number + " · " + item.label + ": " + (item.error || "") + " · " +
+          msg.msgTries.replace("%(num)s", item.tries) + " ";
+        b.type = "button"; b.className = "link retry"; b.textContent = msg.msgRetry;
+        b.addEventListener("click", function () {
+          item.nextTry = 0;
+          put("outbox", item).then(render).then(replay);
+        });
+        li.appendChild(b);
+        alist.appendChild(li);
+      });
       res[1].forEach(function (item) {
         var li = document.createElement("li"), b = document.createElement("button");
+        li.className = "refused";
         li.textContent = item.number + " · " + item.label + ": " + item.message + " ";
         b.type = "button"; b.className = "link"; b.textContent = msg.msgDismiss;
         b.addEventListener("click", function () { del("attention", item.id).then(render); });
@@ -191,25 +254,30 @@
     if (evt.defaultPrevented || !jobEl || !form.classList.contains("step")) return;
     evt.preventDefault();
     var submitter = evt.submitter || null;
-    var data = new FormData(form, submitter), fields = [];
-    data.forEach(function (value, name) {
-      if (name !== "csrf_token") fields.push([name, value]);
-    });
-    var url = (submitter && submitter.getAttribute("formaction")) || form.getAttribute("action");
-    var item = {
-      id: uuid(), url: url, action: url.split("/").pop(), number: jobEl.dataset.number, fields: fields,
-      label: labelOf(form, submitter), created: new Date().toISOString()
-    };
-    delete form.dataset.signed;
-    put("outbox", item).then(function () {
-      apply(item);
-      form.reset();  // what was typed now lives in the outbox
-      if (window.wuyeJob) window.wuyeJob.clearPad(form);
-      return render();
+    // a photo is stored once the phone has scaled it (job.js)
+    Promise.resolve(window.wuyeJob ? window.wuyeJob.ready(form) : null).then(function () {
+      var data = new FormData(form, submitter), fields = [];
+      data.forEach(function (value, name) {
+        if (name !== "csrf_token") fields.push([name, value]);
+      });
+      var url = (submitter && submitter.getAttribute("formaction")) || form.getAttribute("action");
+      var item = {
+        id: uuid(), url: url, action: url.split("/").pop(), number: jobEl.dataset.number, fields: fields,
+        user: me, label: labelOf(form, submitter), created: new Date().toISOString()
+      };
+      if (item.action === "consent") item.agreedFen = agreedOf(form);
+      delete form.dataset.signed;
+      return put("outbox", item).then(function (seq) {
+        item.seq = seq;
+        apply(item);
+        form.reset();  // what was typed now lives in the outbox
+        if (window.wuyeJob) window.wuyeJob.clearPad(form);
+        return render();
+      });
     }).then(replay);
   });
 
-  // ---- sending, in order, one at a time ----
+  // ---- sending, in order within a job, one at a time ----
   function messageOf(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var found = doc.querySelector("main .alert-error") || doc.querySelector(".alert-error");
@@ -228,49 +296,83 @@
       if (res.status === 400 && !retried) {
         return refreshToken().then(function (r) {
           if (r === "ok") return send(item, true);
-          return r === "login" ? { login: true } : { later: true };
+          return r === "login" ? { login: true } : { later: true, network: true, message: msg.msgNoAnswer };
         });
       }
-      if (res.status >= 500 || res.headers.get("Retry-After")) return { later: true };
+      var wait = parseFloat(res.headers.get("Retry-After") || "");
+      if (res.status >= 500 || !isNaN(wait)) {
+        return res.text().then(function (html) {
+          return { later: true, wait: isNaN(wait) ? null : wait * 1000, message: messageOf(html) || String(res.status) };
+        }, function () { return { later: true, message: String(res.status) }; });
+      }
       return res.text().then(function (html) { return { refused: true, message: messageOf(html) || String(res.status) }; });
-    }, function () { return { later: true }; });
+    }, function () { return { later: true, network: true, message: msg.msgNoAnswer }; });
   }
 
-  var replaying = false;
+  // 5 s, 10 s, 20 s … at most 5 minutes; a little jitter so phones do not all come back at once
+  function backoff(tries) {
+    return Math.min(RETRY_CAP_MS, RETRY_MS * Math.pow(2, Math.max(tries - 1, 0))) * (0.9 + Math.random() * 0.2);
+  }
+
+  var replaying = false, again = null, loginSeen = false;
   var counts = { pending: -1, attention: -1, done: 0 };  // as last shown; done: answered since load
   function replay() {
     if (replaying || !navigator.onLine) return Promise.resolve();
     replaying = true;
     strip.classList.add("syncing");
-    var sent = 0;
-    function next() {
-      return all("outbox").then(function (items) {
-        if (!items.length) return null;
-        var item = items[0];
-        return send(item).then(function (r) {
-          if (r.ok) {
-            sent++;
-            counts.done++;
-            localStorage.setItem("wuye.lastSync", new Date().toISOString());
-            return del("outbox", item.seq).then(next);
-          }
-          if (r.refused) {
-            sent++;
-            counts.done++;
-            item.message = r.message;
-            return put("attention", item).then(function () { return del("outbox", item.seq); }).then(next);
-          }
-          if (r.login) { alert(msg.msgLogin); }
-          return null;
-        });
+    var sent = 0, refused = 0, stop = false, waiting = {}, soonest = null;
+    function later(at) { if (soonest === null || at < soonest) soonest = at; }
+    function one(item) {
+      // a step waits while an earlier step of its job waits; other jobs go on
+      if (stop || !mine(item) || waiting[item.number]) return Promise.resolve();
+      if (item.nextTry && item.nextTry > Date.now()) {
+        waiting[item.number] = true;
+        later(item.nextTry);
+        return Promise.resolve();
+      }
+      return send(item).then(function (r) {
+        if (r.ok) {
+          sent++;
+          counts.done++;
+          localStorage.setItem("wuye.lastSync", new Date().toISOString());
+          return move(bare(item, { sentAt: Date.now() }), "sent");
+        }
+        if (r.refused) {
+          sent++;
+          refused++;
+          counts.done++;
+          return move(bare(item, { message: r.message }), "attention");
+        }
+        if (r.later) {
+          waiting[item.number] = true;
+          if (r.wait === null || r.wait === undefined) item.tries = (item.tries || 0) + 1;  // Retry-After: not a failure
+          item.nextTry = Date.now() + (r.wait !== null && r.wait !== undefined ? r.wait : backoff(item.tries));
+          item.error = r.message;
+          later(item.nextTry);
+          if (r.network) stop = true;  // no answer at all: the others would not get one either
+          return put("outbox", item);
+        }
+        stop = true;  // r.login: the session has ended
+        if (!loginSeen) {
+          loginSeen = true;
+          if (window.wuyeGuard) window.wuyeGuard.sessionLost();
+          else alert(msg.msgLogin);
+        }
       });
     }
-    return next().catch(function () { /* storage trouble: try again later */ }).then(function () {
+    var chain = all("outbox").then(function (items) {
+      return items.reduce(function (p, item) { return p.then(function () { return one(item); }); }, Promise.resolve());
+    });
+    return chain.catch(function () { /* storage trouble: try again later */ }).then(function () {
       replaying = false;
       strip.classList.remove("syncing");
+      clearTimeout(again);
+      if (soonest !== null) again = setTimeout(replay, Math.max(soonest - Date.now(), 50));
       return render();
     }).then(function () {
       if (sent && navigator.onLine) return refreshJob();
+    }).then(function () {
+      if (navigator.onLine && !stop && window.wuyeGuard) return window.wuyeGuard.check(refused > 0);
     });
   }
 
@@ -300,7 +402,7 @@
       labels = JSON.parse(jobEl.dataset.labels);
       if (window.wuyeJob) window.wuyeJob.init(jobEl);
       cacheJobs();
-      return all("outbox").then(function (items) { items.forEach(apply); });
+      return reapply();
     }).catch(function () { /* keep the page as it is */ });
   }
 
@@ -316,7 +418,7 @@
         form.submit();
         return;
       }
-      var forget = [clear("attention")];
+      var forget = [clear("attention"), clear("sent")];
       if (window.caches) forget.push(caches.delete("wuye-pages"));
       Promise.all(forget).catch(function () {}).then(function () { form.dataset.checked = "yes"; form.submit(); });
     });
@@ -336,10 +438,11 @@
   window.addEventListener("offline", render);
   setInterval(replay, 20000);
 
-  // on load: re-apply what is still pending for this job, then try to send it
-  all("outbox").then(function (items) { items.forEach(apply); }).then(render).then(replay).then(cacheJobs);
+  // on load: re-apply what this copy of the page does not show yet, then try to send what waits
+  reapply().then(render).then(replay).then(cacheJobs);
   window.wuyeOutbox = {
-    replay: replay, all: all, put: put, render: render,
+    replay: replay, all: all, put: put, del: del, clear: clear, render: render, me: me,
+    cacheJobs: cacheJobs,
     get pending() { return counts.pending; },
     get attention() { return counts.attention; },
     get done() { return counts.done; },

@@ -7,6 +7,11 @@ const ASSETS_CACHE = "wuye-assets-" + VERSION;
 const PAGES_CACHE = "wuye-pages";
 const ASSETS = {{ assets|tojson }};
 const HOME = "{{ home }}";
+// a cached page older than this is not shown offline (WUYE_OFFLINE_DAYS): the customer's name,
+// phone and address do not stay readable on a lost phone for good
+const MAX_AGE_MS = {{ offline_days|tojson }} * 86400000;
+const EXPIRED = {{ expired_message|tojson }};
+const EXPIRED_LINK = {{ expired_link|tojson }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(ASSETS_CACHE).then((c) => c.addAll(ASSETS)).then(() => self.skipWaiting()));
@@ -30,9 +35,28 @@ function pageKey(url) {
 async function cachePage(request, response) {
   if (response.ok && !response.redirected && response.type === "basic") {
     const cache = await caches.open(PAGES_CACHE);
-    await cache.put(pageKey(request.url), response.clone());
+    const headers = new Headers(response.headers);
+    headers.set("X-Wuye-Cached-At", String(Date.now()));
+    const copy = new Response(await response.clone().blob(), { status: response.status, headers });
+    await cache.put(pageKey(request.url), copy);
   }
   return response;
+}
+
+async function fresh(cache, key) {
+  const hit = await cache.match(key);
+  if (!hit) return null;
+  if (Date.now() - parseInt(hit.headers.get("X-Wuye-Cached-At") || "0", 10) <= MAX_AGE_MS) return hit;
+  await cache.delete(key);
+  return "expired";
+}
+
+function expiredPage() {
+  const esc = (t) => t.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  const body = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<title>${esc(EXPIRED_LINK)}</title><link rel="stylesheet" href="/static/css/app.css"><body class="phone"><main>` +
+    `<p class="alert alert-info" role="alert">${esc(EXPIRED)}</p><p><a class="button" href="${HOME}">${esc(EXPIRED_LINK)}</a></p></main>`;
+  return new Response(body, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
 }
 
 async function networkFirst(request) {
@@ -40,8 +64,10 @@ async function networkFirst(request) {
     return await cachePage(request, await fetch(request));
   } catch (err) {
     const cache = await caches.open(PAGES_CACHE);
-    return (await cache.match(pageKey(request.url))) || (await cache.match(new URL(HOME, self.location).toString()))
-      || new Response("offline", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    // this page, else my jobs; never a copy past its age
+    const page = (await fresh(cache, pageKey(request.url))) || (await fresh(cache, new URL(HOME, self.location).toString()));
+    if (page === "expired") return expiredPage();
+    return page || new Response("offline", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
 }
 

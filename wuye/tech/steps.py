@@ -23,7 +23,7 @@ from ..models.job import Invoice, Photo, PriceItem, Quote, SheetRevision, Signat
 from ..permissions import roles
 from ..database import transaction
 from ..errors import error_response
-from ..models.offline import RefusedAction
+from ..models.offline import IdempotencyRecord, RefusedAction
 from ..services import DomainError, InvalidInput, deadlines, idempotency
 from ..services import technician as svc
 from ..services.audit import history, record
@@ -89,7 +89,16 @@ def job_context(order: RepairOrder) -> dict:
         # the state machine and its words, for the offline page to move on before the server answers
         "transitions": {n: t.target for n, t in svc.REPAIR.transitions.items() if Role.TECHNICIAN in t.roles},
         "state_labels": {k: str(v) for k, v in STATES.items()},
+        # the outbox keys this page already includes: the phone re-applies only the others
+        "applied_keys": applied_keys(order),
     }
+
+
+def applied_keys(order: RepairOrder) -> list[str]:
+    return list(db.session.scalars(select(IdempotencyRecord.key).where(
+        IdempotencyRecord.user_id == current_user.id,
+        IdempotencyRecord.location == url_for("job.job", number=order.number))
+        .order_by(IdempotencyRecord.id.desc()).limit(200)))
 
 
 def job_page(order: RepairOrder, status: int = 200, error: str | None = None):
