@@ -217,12 +217,18 @@
       att.querySelector(".attention-title").textContent = msg.msgAttention;
       alist.innerHTML = "";
       // not answered yet: tried again by itself, or now with 重试; the later steps of its job wait
+      function line(li, cls, text) {
+        var el = document.createElement(cls === "what" ? "strong" : "span");
+        el.className = cls; el.textContent = text;
+        li.appendChild(el);
+      }
       failing.forEach(function (item) {
         var li = document.createElement("li"), b = document.createElement("button");
         li.className = "failing";
-        li.textContent = item.number + " · " + item.label + ": " + (item.error || "") + " · " +
-          msg.msgTries.replace("%(num)s", item.tries) + " ";
-        b.type = "button"; b.className = "link retry"; b.textContent = msg.msgRetry;
+        line(li, "what", item.number + " · " + item.label);
+        line(li, "why", item.error || "");
+        line(li, "tries", msg.msgTries.replace("%(num)s", item.tries));
+        b.type = "button"; b.className = "retry"; b.textContent = msg.msgRetry;
         b.addEventListener("click", function () {
           item.nextTry = 0;
           put("outbox", item).then(render).then(replay);
