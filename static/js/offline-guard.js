@@ -61,7 +61,13 @@
     });
     return Promise.all(work).then(function () {
       // the cached list of my jobs named the jobs that went: take a fresh one
-      if (gone && cache) return cache.delete(new URL(msg.homeUrl, location.href).toString()).then(box.cacheJobs);
+      if (!gone || !cache) return null;
+      return cache.delete(new URL(msg.homeUrl, location.href).toString()).then(function () {
+        if (!("serviceWorker" in navigator)) return;
+        return navigator.serviceWorker.ready.then(function (reg) {
+          if (reg.active) reg.active.postMessage({ type: "cache-pages", urls: [msg.homeUrl] });
+        });
+      });
     });
   }
 
