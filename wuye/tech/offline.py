@@ -25,6 +25,7 @@ from ..models.offline import RefusedAction
 from ..permissions import PUBLIC, roles
 from ..services import Actor
 from ..services.audit import record
+from ..services.idempotency import KEY_RE
 from ..web import client_address
 
 bp = Blueprint("offline", __name__, url_prefix="/tech")
@@ -164,16 +165,17 @@ def surrender():
     recorded = []
     with transaction():
         for item in data.get("items", [])[:MAX_ITEMS]:
-            if not isinstance(item, dict) or not isinstance(item.get("key"), str) or not 8 <= len(item["key"]) <= 64:
+            if not isinstance(item, dict) or not isinstance(item.get("key"), str) or not KEY_RE.match(item["key"]):
                 continue
             key = item["key"]
+            number = str(item.get("number", ""))[:40]
             recorded.append(key)
             if db.session.scalar(select(RefusedAction.id).where(RefusedAction.user_id == user.id,
                                                                 RefusedAction.key == key)) is not None:
                 continue
-            order = db.session.scalar(select(RepairOrder).where(
-                RepairOrder.project_id == user.project_id, RepairOrder.number == str(item.get("number", ""))[:40]))
-            action = str(item.get("action", ""))[:40]
+            order = None if "\x00" in number else db.session.scalar(select(RepairOrder).where(
+                RepairOrder.project_id == user.project_id, RepairOrder.number == number))
+            action = str(item.get("action", "")).replace("\x00", "")[:40]
             db.session.add(RefusedAction(user_id=user.id, key=key, order_id=order.id if order else None,
                                          action=action, status_code=403, message=message,
                                          happened_at=_happened(item.get("happened_at"))))
