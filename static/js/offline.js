@@ -5,7 +5,7 @@
   var strip = document.getElementById("sync");
   if (!strip) return;
   var msg = strip.dataset;
-  var jobEl = document.getElementById("job");
+  var page = window.wuyePage, jobEl = page.el;
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(msg.sw, { scope: "/tech/" }).catch(function () { /* pages still work online */ });
@@ -95,97 +95,17 @@
       .catch(function () { return "network"; });
   }
 
-  // ---- the page moves on at once (the state machine comes from the server with the page) ----
-  var transitions = jobEl ? JSON.parse(jobEl.dataset.transitions) : {};
-  var labels = jobEl ? JSON.parse(jobEl.dataset.labels) : {};
-
-  function setState(state) {
-    jobEl.dataset.state = state;
-    document.querySelectorAll("[data-states]").forEach(function (el) {
-      el.hidden = el.dataset.states.split(" ").indexOf(state) < 0;
-    });
-    var tag = document.querySelector(".job-head .tag[class*='state-']");
-    if (tag) { tag.className = "tag state-" + state; tag.textContent = labels[state] || state; }
-    // the deadline badge was computed for the old state; the server's next copy brings the new one
-    document.querySelectorAll(".job-head .deadline").forEach(function (b) { b.remove(); });
-    if (window.wuyeJob) window.wuyeJob.resizePads();
-  }
-
-  function field(item, name) {
-    for (var i = 0; i < item.fields.length; i++) { if (item.fields[i][0] === name) return item.fields[i][1]; }
-    return null;
-  }
-
-  function setTick(name, on) {
-    var form = document.querySelector("form.tick input[name='tick-item'][value='" + name + "']");
-    if (!form) return;
-    form = form.form;
-    var button = form.querySelector("button.check");
-    button.classList.toggle("on", on);
-    button.setAttribute("aria-checked", on ? "true" : "false");
-    button.querySelector(".box").textContent = on ? "✓" : "";
-    var flag = form.querySelector("input[name='tick-checked']");
-    if (on && flag) flag.remove();
-    if (!on && !flag) {
-      flag = document.createElement("input");
-      flag.type = "hidden"; flag.name = "tick-checked"; flag.value = "y";
-      form.appendChild(flag);
-    }
-    var ready = document.querySelectorAll("form.tick button.check:not(.on)").length === 0;
-    var depart = document.querySelector("form.depart button");
-    if (depart) depart.disabled = !ready;
-    var hint = document.querySelector(".depart-hint");
-    if (hint) hint.hidden = ready;
-  }
-
-  function pendingLine(list, text) {
-    var li = document.createElement("li");
-    li.className = "pending";
-    li.textContent = text + " · " + jobEl.dataset.pendingLabel;
-    list.appendChild(li);
-    document.getElementById("notes-card").hidden = false;
-  }
-
-  function apply(item) {
-    if (!jobEl || item.number !== jobEl.dataset.number) return;
-    var a = item.action;
-    if (a === "tick") {
-      setTick(field(item, "tick-item"), field(item, "tick-checked") !== null);
-    } else if (a === "note") {
-      pendingLine(document.getElementById("notes"), field(item, "note-text") || item.label);
-    } else if (a === "photo") {
-      pendingLine(document.getElementById("notes"), item.label);
-    } else if (a === "door") {
-      var saved = document.querySelector("form[action$='/door'] button[type=submit]");
-      if (saved) saved.textContent = saved.textContent.replace(/ ✓$/, "") + " ✓";
-    } else if (transitions[a]) {
-      if (a === "consent" && typeof item.agreedFen === "number" && window.wuyeJob) window.wuyeJob.setAgreed(item.agreedFen);
-      if (a === "cannot_fix") {
-        document.querySelectorAll("form.tick input[name='tick-item']").forEach(function (i) { setTick(i.value, false); });
-      }
-      setState(transitions[a]);
-    }
-  }
-
   /* The page as the server rendered it, plus every step of this job it does not include yet:
      those the server took after this copy was made ("sent") and those still waiting (outbox). */
   function reapply() {
     if (!jobEl) return Promise.resolve();
-    var applied = {};
-    JSON.parse(jobEl.dataset.applied || "[]").forEach(function (k) { applied[k] = true; });
-    var number = jobEl.dataset.number;
+    var applied = page.applied(), number = jobEl.dataset.number;
     return Promise.all([all("sent"), all("outbox")]).then(function (res) {
       var stale = res[0].filter(function (i) { return i.number === number && applied[i.id]; });
       var steps = res[0].concat(res[1]).filter(function (i) { return i.number === number && mine(i) && !applied[i.id]; });
-      steps.sort(function (x, y) { return x.seq - y.seq; }).forEach(apply);
+      steps.sort(function (x, y) { return x.seq - y.seq; }).forEach(page.apply);
       return Promise.all(stale.map(function (i) { return del("sent", i.seq); }));
     });
-  }
-
-  // the fee the customer agreed to, as the page showed it when they signed (¥120.00 → 12000)
-  function agreedOf(form) {
-    var m = /([0-9]+)\.([0-9]{2})/.exec((form.querySelector(".fee-total") || {}).textContent || "");
-    return m ? parseInt(m[1], 10) * 100 + parseInt(m[2], 10) : null;
   }
 
   // ---- the strip: offline banner, pending items, refused items ----
@@ -271,11 +191,11 @@
         id: uuid(), url: url, action: url.split("/").pop(), number: jobEl.dataset.number, fields: fields,
         user: me, label: labelOf(form, submitter), created: new Date().toISOString()
       };
-      if (item.action === "consent") item.agreedFen = agreedOf(form);
+      if (item.action === "consent") item.agreedFen = page.agreedOf(form);
       delete form.dataset.signed;
       return put("outbox", item).then(function (seq) {
         item.seq = seq;
-        apply(item);
+        page.apply(item);
         form.reset();  // what was typed now lives in the outbox
         if (window.wuyeJob) window.wuyeJob.clearPad(form);
         return render();
@@ -404,8 +324,7 @@
       });
       jobEl.replaceWith(adopted);
       jobEl = adopted;
-      transitions = JSON.parse(jobEl.dataset.transitions);
-      labels = JSON.parse(jobEl.dataset.labels);
+      page.bind(jobEl);
       if (window.wuyeJob) window.wuyeJob.init(jobEl);
       cacheJobs();
       return reapply();

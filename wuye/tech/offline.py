@@ -35,6 +35,7 @@ ASSETS = [
     "css/app.css",
     "js/app.js",
     "js/job.js",
+    "js/offline-page.js",
     "js/offline.js",
     "js/offline-guard.js",
     "vendor/htmx-2.0.11/htmx.min.js",
