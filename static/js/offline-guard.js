@@ -33,10 +33,10 @@
   function check(force) {
     if (!navigator.onLine || (!force && Date.now() - lastCheck < 60000)) return Promise.resolve();
     lastCheck = Date.now();
-    return Promise.all([pages(), box.all("sent"), box.all("outbox")]).then(function (held) {
+    return Promise.all([pages(), box.all("sent"), box.all("outbox"), box.all("attention")]).then(function (held) {
       var numbers = {};
       held[0].keys.forEach(function (r) { var n = jobOf(r.url); if (n) numbers[n] = true; });
-      held[1].concat(held[2]).forEach(function (i) { numbers[i.number] = true; });
+      held[1].concat(held[2], held[3]).forEach(function (i) { numbers[i.number] = true; });
       var query = Object.keys(numbers).slice(0, 200).map(function (n) { return "n=" + encodeURIComponent(n); }).join("&");
       return fetch(msg.mineUrl + "?" + query, {
         credentials: "same-origin", headers: { "Accept": "application/json", "HX-Request": "true" }
@@ -59,6 +59,10 @@
     held[1].forEach(function (i) {
       if (!still[i.number] || Date.now() - (i.sentAt || 0) > data.days * DAY) work.push(box.del("sent", i.seq));
     });
+    // a refusal of a job that went stays listed, without what was typed, drawn or photographed
+    held[3].forEach(function (i) {
+      if (!still[i.number] && !i.bare) work.push(box.put("attention", box.bare(i, { message: i.message, bare: true })));
+    });
     return Promise.all(work).then(function () {
       // the cached list of my jobs named the jobs that went: take a fresh one
       if (!gone || !cache) return null;
@@ -77,8 +81,10 @@
     handled = true;
     var phone = null;
     try { phone = JSON.parse(localStorage.getItem("wuye.phone")); } catch (e) { phone = null; }
-    return box.all("outbox").then(function (items) {
-      var theirs = items.filter(function (i) { return phone && (!i.user || i.user === phone.user); });
+    return Promise.all([box.all("outbox"), box.all("attention")]).then(function (held) {
+      var items = held[0];
+      // what waits, and what was refused (the server may not have kept every refusal)
+      var theirs = items.concat(held[1]).filter(function (i) { return phone && (!i.user || i.user === phone.user); });
       function askLogin() { if (items.length) alert(msg.msgLogin); }
       if (!phone) return askLogin();
       var body = { token: phone.token, items: theirs.slice(0, 200).map(function (i) {
@@ -99,7 +105,7 @@
   function wipe(items, recorded) {
     var kept = {};
     recorded.forEach(function (k) { kept[k] = true; });
-    var work = items.filter(function (i) { return kept[i.id]; }).map(function (i) { return box.del("outbox", i.seq); });
+    var work = items.filter(function (i) { return kept[i.id] && !i.message; }).map(function (i) { return box.del("outbox", i.seq); });
     work.push(box.clear("sent"), box.clear("attention"));
     if (window.caches) work.push(caches.delete("wuye-pages"));
     return Promise.all(work).then(function () {

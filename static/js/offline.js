@@ -120,9 +120,9 @@
     banner.hidden = navigator.onLine;
     banner.textContent = msg.msgOffline + " " + msg.msgLastSync + ": " + when(localStorage.getItem("wuye.lastSync"));
     return Promise.all([all("outbox"), all("attention")]).then(function (res) {
-      var items = res[0].filter(mine), failing = items.filter(function (i) { return (i.tries || 0) >= SHOW_AFTER; });
+      var items = res[0].filter(mine), refused = res[1].filter(mine), failing = items.filter(function (i) { return (i.tries || 0) >= SHOW_AFTER; });
       counts.pending = items.length;
-      counts.attention = res[1].length + failing.length;
+      counts.attention = refused.length + failing.length;
       var box = strip.querySelector(".outbox"), list = box.querySelector("ul");
       box.hidden = items.length === 0;
       box.querySelector(".outbox-title").textContent = msg.msgPending + " (" + items.length + ")";
@@ -156,7 +156,7 @@
         li.appendChild(b);
         alist.appendChild(li);
       });
-      res[1].forEach(function (item) {
+      refused.forEach(function (item) {
         var li = document.createElement("li"), b = document.createElement("button");
         li.className = "refused";
         li.textContent = item.number + " · " + item.label + ": " + item.message + " ";
@@ -267,7 +267,8 @@
           sent++;
           refused++;
           counts.done++;
-          return move(bare(item, { message: r.message }), "attention");
+          item.message = r.message;  // kept whole: not every refusal is kept by the server
+          return move(item, "attention");
         }
         if (r.later) {
           waiting[item.number] = true;
@@ -366,7 +367,7 @@
   // on load: re-apply what this copy of the page does not show yet, then try to send what waits
   reapply().then(render).then(replay).then(cacheJobs);
   window.wuyeOutbox = {
-    replay: replay, all: all, put: put, del: del, clear: clear, render: render, me: me,
+    replay: replay, all: all, put: put, del: del, clear: clear, render: render, me: me, bare: bare,
     cacheJobs: cacheJobs,
     get pending() { return counts.pending; },
     get attention() { return counts.attention; },

@@ -102,6 +102,8 @@ def test_a_job_reassigned_away_is_forgotten_by_the_phone_and_the_others_stay(org
     fresh()
     assert [r.action for r in db.session.scalars(db.select(RefusedAction))] == ["tick"]
     assert page.evaluate(STORES)["outbox"] == 0
+    # the refusal stays listed for the technician, without the step's data
+    page.wait_for_function("() => window.wuyeOutbox.all('attention').then(a => a.length === 1 && a[0].bare)")
 
     context.set_offline(True)
     page.goto(f"/tech/jobs/{gone.number}")

@@ -163,7 +163,7 @@ def surrender():
     if user.active:
         return jsonify(state="active")
     message = _("The account was disabled before this action reached the server; it was not applied.")
-    recorded = []
+    recorded, orderless = [], 0
     with transaction():
         for item in data.get("items", [])[:MAX_ITEMS]:
             if not isinstance(item, dict) or not isinstance(item.get("key"), str) or not KEY_RE.match(item["key"]):
@@ -183,4 +183,9 @@ def surrender():
             if order is not None:
                 record(Actor(user, client_address()), "offline_refused", "repair_order", order.id,
                        order.project_id, step=action, message=message)
+            else:
+                orderless += 1
+        if orderless:
+            record(Actor(user, client_address()), "offline_refused", "user", user.id, user.project_id,
+                   steps=orderless, message=message)
     return jsonify(state="disabled", recorded=recorded)
