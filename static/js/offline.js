@@ -311,7 +311,10 @@
     var asked = counts.done;  // a step answered while the copy was on its way makes the copy stale
     return fetch(location.pathname, { credentials: "same-origin" }).then(function (res) {
       if (!res.ok || res.redirected) return null;
-      return res.text();
+      return res.text().then(function (html) {
+        return keepCopy(res, html).catch(function () { /* no cache here: nothing to reload from */ })
+          .then(function () { return html; });
+      });
     }).then(function (html) {
       if (!html || replaying || counts.done !== asked) return;  // the next replay's end refreshes
       if (window.wuyeJob && window.wuyeJob.busy(jobEl)) return;
@@ -330,6 +333,17 @@
       cacheJobs();
       return reapply();
     }).catch(function () { /* keep the page as it is */ });
+  }
+
+  /* The copy just fetched becomes the phone's copy before any step it includes leaves the "sent"
+     store: whatever happens to the signal next, a reload shows at least this much. */
+  function keepCopy(res, html) {
+    if (!window.caches) return Promise.reject(new Error("no cache"));
+    var headers = new Headers(res.headers);
+    headers.set("X-Wuye-Cached-At", String(Date.now()));
+    return caches.open("wuye-pages").then(function (c) {
+      return c.put(new URL(location.pathname, location.href).toString(), new Response(html, { status: 200, headers: headers }));
+    });
   }
 
   // ---- sign out: warn while work is pending; after a full sync, forget the cached jobs ----

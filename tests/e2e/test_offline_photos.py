@@ -64,6 +64,7 @@ def test_a_photo_taken_offline_reaches_the_server_once_when_the_signal_returns(o
 
     # a reload without signal keeps the photo on the phone
     assert page.reload().from_service_worker
+    expect(page.get_by_role("heading", name="6. 维修")).to_be_visible()  # the state it was left in
     assert pending(page) == 1 and stored_photo(page) == photo
     shot(page, "offline-photo-pending", full_page=False)
     page.evaluate("window.wuyeOutbox.all('outbox').then(items => { window.__copy = items; })")
