@@ -48,14 +48,22 @@
     }).catch(function () { /* next time */ });
   }
 
+  function tellWorker(message) {
+    if (!("serviceWorker" in navigator)) return Promise.resolve();
+    return navigator.serviceWorker.ready.then(function (reg) { if (reg.active) reg.active.postMessage(message); });
+  }
+
   function forget(held, data) {
-    var still = {}, gone = false, cache = held[0].cache;
+    var still = {}, gone = {}, cache = held[0].cache;
     data.mine.forEach(function (n) { still[n] = true; });
     var work = held[0].keys.map(function (req) {
       var n = jobOf(req.url);
-      if (n && !still[n]) { gone = true; return cache.delete(req); }
+      if (n && !still[n]) { gone[n] = true; return cache.delete(req); }
       return cache.match(req).then(function (r) { if (tooOld(r, data.days)) return cache.delete(req); });
     });
+    held[1].concat(held[2], held[3]).forEach(function (i) { if (!still[i.number]) gone[i.number] = true; });
+    // a copy the worker is still fetching must not come back after this
+    if (Object.keys(gone).length) work.push(tellWorker({ type: "forget-jobs", numbers: Object.keys(gone) }));
     held[1].forEach(function (i) {
       if (!still[i.number] || Date.now() - (i.sentAt || 0) > data.days * DAY) work.push(box.del("sent", i.seq));
     });
@@ -65,12 +73,9 @@
     });
     return Promise.all(work).then(function () {
       // the cached list of my jobs named the jobs that went: take a fresh one
-      if (!gone || !cache) return null;
+      if (!Object.keys(gone).length || !cache) return null;
       return cache.delete(new URL(msg.homeUrl, location.href).toString()).then(function () {
-        if (!("serviceWorker" in navigator)) return;
-        return navigator.serviceWorker.ready.then(function (reg) {
-          if (reg.active) reg.active.postMessage({ type: "cache-pages", urls: [msg.homeUrl] });
-        });
+        return tellWorker({ type: "cache-pages", urls: [msg.homeUrl] });
       });
     });
   }
@@ -107,7 +112,7 @@
     recorded.forEach(function (k) { kept[k] = true; });
     var work = items.filter(function (i) { return kept[i.id] && !i.message; }).map(function (i) { return box.del("outbox", i.seq); });
     work.push(box.clear("sent"), box.clear("attention"));
-    if (window.caches) work.push(caches.delete("wuye-pages"));
+    if (window.caches) work.push(caches.delete("wuye-pages"), caches.delete("wuye-forgotten"));
     return Promise.all(work).then(function () {
       ["wuye.phone", "wuye.lastSync"].forEach(function (k) { localStorage.removeItem(k); });
       document.querySelectorAll("main, #job").forEach(function (el) { el.innerHTML = ""; });

@@ -222,17 +222,19 @@
       if (res.status === 400 && !retried) {
         return refreshToken().then(function (r) {
           if (r === "ok") return send(item, true);
-          return r === "login" ? { login: true } : { later: true, network: true, message: msg.msgNoAnswer };
+          return r === "login" ? { login: true } : { later: true, failed: true, network: true, message: msg.msgNoAnswer };
         });
       }
-      var wait = parseFloat(res.headers.get("Retry-After") || "");
-      if (res.status >= 500 || !isNaN(wait)) {
-        return res.text().then(function (html) {
-          return { later: true, wait: isNaN(wait) ? null : wait * 1000, message: messageOf(html) || String(res.status) };
-        }, function () { return { later: true, message: String(res.status) }; });
+      // a 5xx is a failure (counted); "still being processed" (409 + Retry-After) is only a wait
+      var wait = parseFloat(res.headers.get("Retry-After") || ""), failed = res.status >= 500;
+      if (failed || !isNaN(wait)) {
+        return res.text().catch(function () { return ""; }).then(function (html) {
+          return { later: true, failed: failed, wait: isNaN(wait) ? null : wait * 1000,
+                   message: messageOf(html) || String(res.status) };
+        });
       }
       return res.text().then(function (html) { return { refused: true, message: messageOf(html) || String(res.status) }; });
-    }, function () { return { later: true, network: true, message: msg.msgNoAnswer }; });
+    }, function () { return { later: true, failed: true, network: true, message: msg.msgNoAnswer }; });
   }
 
   // 5 s, 10 s, 20 s … at most 5 minutes; a little jitter so phones do not all come back at once
@@ -240,9 +242,10 @@
     return Math.min(RETRY_CAP_MS, RETRY_MS * Math.pow(2, Math.max(tries - 1, 0))) * (0.9 + Math.random() * 0.2);
   }
 
-  var replaying = false, again = null, loginSeen = false;
+  var replaying = false, rerun = false, again = null, loginSeen = false;
   var counts = { pending: -1, attention: -1, done: 0 };  // as last shown; done: answered since load
   function replay() {
+    if (replaying) rerun = true;  // a step taken during a pass is sent right after it
     if (replaying || !navigator.onLine) return Promise.resolve();
     replaying = true;
     strip.classList.add("syncing");
@@ -272,8 +275,8 @@
         }
         if (r.later) {
           waiting[item.number] = true;
-          if (r.wait === null || r.wait === undefined) item.tries = (item.tries || 0) + 1;  // Retry-After: not a failure
-          item.nextTry = Date.now() + (r.wait !== null && r.wait !== undefined ? r.wait : backoff(item.tries));
+          if (r.failed) item.tries = (item.tries || 0) + 1;
+          item.nextTry = Date.now() + (typeof r.wait === "number" ? r.wait : backoff(item.tries));
           item.error = r.message;
           later(item.nextTry);
           if (r.network) stop = true;  // no answer at all: the others would not get one either
@@ -294,7 +297,8 @@
       replaying = false;
       strip.classList.remove("syncing");
       clearTimeout(again);
-      if (soonest !== null) again = setTimeout(replay, Math.max(soonest - Date.now(), 50));
+      if (rerun) { rerun = false; again = setTimeout(replay, 0); }
+      else if (soonest !== null) again = setTimeout(replay, Math.max(soonest - Date.now(), 50));
       return render();
     }).then(function () {
       if (sent && navigator.onLine) return refreshJob();

@@ -32,7 +32,37 @@ function pageKey(url) {
   return u.toString();
 }
 
-async function cachePage(request, response) {
+/* Jobs the phone was told are no longer this technician's (offline-guard.js): their pages are
+   deleted, and a copy fetched before that moment (still on its way) is not stored afterwards. */
+const FORGOTTEN = "wuye-forgotten";
+function jobOf(url) {
+  const m = /^\/tech\/jobs\/([^/]+)/.exec(new URL(url, self.location).pathname);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+async function forgotten() {
+  const hit = await (await caches.open(FORGOTTEN)).match("/forgotten");
+  return hit ? hit.json() : {};
+}
+async function saveForgotten(list) {
+  await (await caches.open(FORGOTTEN)).put("/forgotten", new Response(JSON.stringify(list)));
+}
+async function forgetJobs(numbers) {
+  const list = await forgotten(), at = Date.now();
+  numbers.forEach((n) => { list[n] = at; });
+  await saveForgotten(list);
+  const cache = await caches.open(PAGES_CACHE);
+  for (const req of await cache.keys()) {
+    if (list[jobOf(req.url)]) await cache.delete(req);
+  }
+}
+
+async function cachePage(request, response, startedAt = Date.now()) {
+  const job = jobOf(request.url);
+  if (job && response.ok) {
+    const list = await forgotten();
+    if (list[job] && startedAt <= list[job]) return response;  // fetched before it was forgotten
+    if (list[job]) { delete list[job]; await saveForgotten(list); }  // opened again since: mine again
+  }
   if (response.ok && !response.redirected && response.type === "basic") {
     const cache = await caches.open(PAGES_CACHE);
     const headers = new Headers(response.headers);
@@ -61,7 +91,8 @@ function expiredPage() {
 
 async function networkFirst(request) {
   try {
-    return await cachePage(request, await fetch(request));
+    const startedAt = Date.now();
+    return await cachePage(request, await fetch(request), startedAt);
   } catch (err) {
     const cache = await caches.open(PAGES_CACHE);
     // this page, else my jobs; never a copy past its age
@@ -99,9 +130,12 @@ self.addEventListener("message", (event) => {
   if (msg.type === "cache-pages") {
     event.waitUntil((async () => {
       for (const url of msg.urls || []) {
-        try { await cachePage(new Request(url), await fetch(url, { credentials: "same-origin" })); } catch (e) { /* next time */ }
+        const startedAt = Date.now();
+        try { await cachePage(new Request(url), await fetch(url, { credentials: "same-origin" }), startedAt); } catch (e) { /* next time */ }
       }
     })());
+  } else if (msg.type === "forget-jobs") {
+    event.waitUntil(forgetJobs(msg.numbers || []));
   } else if (msg.type === "forget-pages") {
     event.waitUntil(caches.delete(PAGES_CACHE));
   }
