@@ -29,10 +29,11 @@
     return Date.now() - at > days * DAY;
   }
 
-  var lastCheck = 0;
+  // at most once a minute across page loads, unless a refusal just came in
   function check(force) {
-    if (!navigator.onLine || (!force && Date.now() - lastCheck < 60000)) return Promise.resolve();
-    lastCheck = Date.now();
+    var last = parseInt(localStorage.getItem("wuye.lastCheck") || "0", 10);
+    if (!navigator.onLine || (!force && Math.abs(Date.now() - last) < 60000)) return Promise.resolve();
+    localStorage.setItem("wuye.lastCheck", String(Date.now()));
     return Promise.all([pages(), box.all("sent"), box.all("outbox"), box.all("attention")]).then(function (held) {
       var numbers = {};
       held[0].keys.forEach(function (r) { var n = jobOf(r.url); if (n) numbers[n] = true; });
@@ -114,7 +115,7 @@
     work.push(box.clear("sent"), box.clear("attention"));
     if (window.caches) work.push(caches.delete("wuye-pages"), caches.delete("wuye-forgotten"));
     return Promise.all(work).then(function () {
-      ["wuye.phone", "wuye.lastSync"].forEach(function (k) { localStorage.removeItem(k); });
+      ["wuye.phone", "wuye.lastSync", "wuye.lastCheck"].forEach(function (k) { localStorage.removeItem(k); });
       document.querySelectorAll("main, #job").forEach(function (el) { el.innerHTML = ""; });
       alert(msg.msgDisabled);
       location.replace(msg.homeUrl);

@@ -5,7 +5,9 @@
   var strip = document.getElementById("sync");
   if (!strip) return;
   var msg = strip.dataset;
-  var page = window.wuyePage, jobEl = page.el;
+  // the job page's own moves (offline-page.js, loaded by job pages only)
+  var page = window.wuyePage || { el: null, bind: function () {}, apply: function () {}, applied: function () { return {}; } };
+  var jobEl = page.el;
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(msg.sw, { scope: "/tech/" }).catch(function () { /* pages still work online */ });
