@@ -38,13 +38,14 @@
       var numbers = {};
       held[0].keys.forEach(function (r) { var n = jobOf(r.url); if (n) numbers[n] = true; });
       held[1].concat(held[2], held[3]).forEach(function (i) { numbers[i.number] = true; });
-      var query = Object.keys(numbers).slice(0, 200).map(function (n) { return "n=" + encodeURIComponent(n); }).join("&");
+      var asked = Object.keys(numbers).slice(0, 200);  // the rest: next time
+      var query = asked.map(function (n) { return "n=" + encodeURIComponent(n); }).join("&");
       return fetch(msg.mineUrl + "?" + query, {
         credentials: "same-origin", headers: { "Accept": "application/json", "HX-Request": "true" }
       }).then(function (res) {
         if (res.status === 401 || res.redirected) return sessionLost();
         if (!res.ok) return null;
-        return res.json().then(function (data) { return forget(held, data); });
+        return res.json().then(function (data) { return forget(held, data, asked); });
       });
     }).catch(function () { /* next time */ });
   }
@@ -54,23 +55,24 @@
     return navigator.serviceWorker.ready.then(function (reg) { if (reg.active) reg.active.postMessage(message); });
   }
 
-  function forget(held, data) {
+  function forget(held, data, asked) {
     var still = {}, gone = {}, cache = held[0].cache;
     data.mine.forEach(function (n) { still[n] = true; });
+    function went(n) { return n && asked.indexOf(n) >= 0 && !still[n]; }  // not asked this time: next time
     var work = held[0].keys.map(function (req) {
       var n = jobOf(req.url);
-      if (n && !still[n]) { gone[n] = true; return cache.delete(req); }
+      if (went(n)) { gone[n] = true; return cache.delete(req); }
       return cache.match(req).then(function (r) { if (tooOld(r, data.days)) return cache.delete(req); });
     });
-    held[1].concat(held[2], held[3]).forEach(function (i) { if (!still[i.number]) gone[i.number] = true; });
+    held[1].concat(held[2], held[3]).forEach(function (i) { if (went(i.number)) gone[i.number] = true; });
     // a copy the worker is still fetching must not come back after this
     if (Object.keys(gone).length) work.push(tellWorker({ type: "forget-jobs", numbers: Object.keys(gone) }));
     held[1].forEach(function (i) {
-      if (!still[i.number] || Date.now() - (i.sentAt || 0) > data.days * DAY) work.push(box.del("sent", i.seq));
+      if (went(i.number) || Date.now() - (i.sentAt || 0) > data.days * DAY) work.push(box.del("sent", i.seq));
     });
     // a refusal of a job that went stays listed, without what was typed, drawn or photographed
     held[3].forEach(function (i) {
-      if (!still[i.number] && !i.bare) work.push(box.put("attention", box.bare(i, { message: i.message, bare: true })));
+      if (went(i.number) && !i.bare) work.push(box.put("attention", box.bare(i, { message: i.message, bare: true })));
     });
     return Promise.all(work).then(function () {
       // the cached list of my jobs named the jobs that went: take a fresh one
