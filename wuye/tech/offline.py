@@ -7,7 +7,6 @@ authorised by the phone token the pages carry, not by the dead session)."""
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,16 +15,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
 
-from ..database import transaction
 from ..extensions import csrf, db
-from ..models import RepairOrder, Role, User
-from ..models.offline import RefusedAction
+from ..models import Role, User
 from ..permissions import PUBLIC, roles
-from ..services import Actor
-from ..services.audit import record
-from ..services.idempotency import KEY_RE
+from ..services import Actor, lost_phone
 from ..web import client_address
 
 bp = Blueprint("offline", __name__, url_prefix="/tech")
@@ -127,29 +121,19 @@ def phone_token() -> str:
 def mine():
     """Which of the jobs the phone holds are still this technician's; the phone forgets the rest."""
     numbers = [n[:40] for n in request.args.getlist("n")[:MAX_NUMBERS]]
-    still = db.session.scalars(select(RepairOrder.number).where(
-        RepairOrder.project_id == current_user.project_id, RepairOrder.technician_id == current_user.id,
-        RepairOrder.number.in_(numbers))).all() if numbers else []
-    response = jsonify(user=current_user.id, mine=sorted(still), days=current_app.config["WUYE_OFFLINE_DAYS"])
+    response = jsonify(user=current_user.id, mine=lost_phone.still_assigned(current_user, numbers),
+                       days=current_app.config["WUYE_OFFLINE_DAYS"])
     response.headers["Cache-Control"] = "no-store"
     return response
-
-
-def _happened(raw) -> datetime | None:
-    try:
-        at = datetime.fromisoformat(str(raw).replace("Z", "+00:00")) if raw else None
-    except ValueError:
-        return None
-    return at if at is not None and at.tzinfo is not None else None
 
 
 @bp.route("/offline/surrender", methods=["POST"])
 @roles(PUBLIC)
 @csrf.exempt  # authorised by the phone token in the body, not by a cookie: nothing to forge
 def surrender():
-    """A disabled technician's phone hands over the steps it still holds: each is kept as a refused
-    action the desk sees on the order, and the phone then forgets everything. For an account
-    that is still active nothing happens (the technician signs in again and the steps are sent)."""
+    """A disabled technician's phone hands over the steps it still holds, then forgets everything.
+    For an account that is still active nothing happens (the technician signs in again and the
+    steps are sent)."""
     data = request.get_json(silent=True)
     if not isinstance(data, dict) or not isinstance(data.get("items", []), list):
         abort(400)
@@ -162,30 +146,5 @@ def surrender():
         abort(403)
     if user.active:
         return jsonify(state="active")
-    message = _("The account was disabled before this action reached the server; it was not applied.")
-    recorded, orderless = [], 0
-    with transaction():
-        for item in data.get("items", [])[:MAX_ITEMS]:
-            if not isinstance(item, dict) or not isinstance(item.get("key"), str) or not KEY_RE.match(item["key"]):
-                continue
-            key = item["key"]
-            number = str(item.get("number", ""))[:40]
-            recorded.append(key)
-            if db.session.scalar(select(RefusedAction.id).where(RefusedAction.user_id == user.id,
-                                                                RefusedAction.key == key)) is not None:
-                continue
-            order = None if "\x00" in number else db.session.scalar(select(RepairOrder).where(
-                RepairOrder.project_id == user.project_id, RepairOrder.number == number))
-            action = str(item.get("action", "")).replace("\x00", "")[:40]
-            db.session.add(RefusedAction(user_id=user.id, key=key, order_id=order.id if order else None,
-                                         action=action, status_code=403, message=message,
-                                         happened_at=_happened(item.get("happened_at"))))
-            if order is not None:
-                record(Actor(user, client_address()), "offline_refused", "repair_order", order.id,
-                       order.project_id, step=action, message=message)
-            else:
-                orderless += 1
-        if orderless:
-            record(Actor(user, client_address()), "offline_refused", "user", user.id, user.project_id,
-                   steps=orderless, message=message)
-    return jsonify(state="disabled", recorded=recorded)
+    steps = lost_phone.held_steps(data.get("items", []), MAX_ITEMS)
+    return jsonify(state="disabled", recorded=lost_phone.refuse_held_steps(Actor(user, client_address()), steps))
