@@ -103,4 +103,9 @@ def from_environment(instance_path: str) -> dict:
         "WUYE_WATCHER": _bool("WUYE_WATCHER", None),
         "WUYE_WATCHER_INTERVAL": _float("WUYE_WATCHER_INTERVAL", 5),
         "WUYE_WATCHER_MAX_LAG": _float("WUYE_WATCHER_MAX_LAG", 60),
+        # the technician's phone: a cached job page is not shown offline once older than this many
+        # days; a step that failed (no answer, 5xx) is tried again after this many seconds, doubling
+        # each time up to five minutes
+        "WUYE_OFFLINE_DAYS": _float("WUYE_OFFLINE_DAYS", 3),
+        "WUYE_OFFLINE_RETRY_SECONDS": _float("WUYE_OFFLINE_RETRY_SECONDS", 5),
     }

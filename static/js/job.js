@@ -76,7 +76,10 @@
   function scalePhoto(input) {
     var file = input.files && input.files[0];
     if (!file || !/^image\//.test(file.type)) return;
-    var img = new Image();
+    var img = new Image(), done;
+    // the outbox stores the photo only once it is scaled (wuyeJob.ready)
+    input.scaled = new Promise(function (resolve) { done = resolve; });
+    img.onerror = function () { done(); };
     img.onload = function () {
       var scale = Math.min(1, MAX_SIDE / Math.max(img.width, img.height));
       var canvas = document.createElement("canvas");
@@ -88,9 +91,28 @@
         dt.items.add(new File([blob], "photo.jpg", { type: "image/jpeg" }));
         input.files = dt.files;
         URL.revokeObjectURL(img.src);
+        done();
       }, "image/jpeg", 0.82);
     };
     img.src = URL.createObjectURL(file);
+  }
+
+  /* The payment card: the amount agreed in the consented quote stays in sight next to what is typed. */
+  function payCheck(card) {
+    var amount = card.querySelector("[name='pay-amount']"), hint = card.querySelector(".amount-differs");
+    if (amount && hint) hint.hidden = amount.value === "" || fen(amount.value) === parseInt(card.dataset.agreedFen || "0", 10);
+  }
+
+  // a consent the server has not confirmed yet (the outbox's): the page shows what was agreed
+  function setAgreed(total) {
+    document.querySelectorAll(".agreed-fee").forEach(function (el) { el.textContent = yuan(total); });
+    document.querySelectorAll(".agreed-line").forEach(function (el) { el.hidden = false; });
+    document.querySelectorAll(".pay-card").forEach(function (card) {
+      card.dataset.agreedFen = String(total);
+      var amount = card.querySelector("[name='pay-amount']");
+      if (amount) amount.value = amount.defaultValue = (total / 100).toFixed(2);
+      payCheck(card);
+    });
   }
 
   function init(root) {
@@ -117,6 +139,10 @@
       form.addEventListener("change", function () { recompute(form); });
       recompute(form);
     });
+    root.querySelectorAll(".pay-card").forEach(function (card) {
+      card.addEventListener("input", function () { payCheck(card); });
+      payCheck(card);
+    });
     root.querySelectorAll("input.photo-input").forEach(function (input) {
       input.addEventListener("change", function () { scalePhoto(input); });
     });
@@ -135,6 +161,11 @@
     init: init,
     clearPad: function (form) { var sig = padOf(form); if (sig) sig.pad.clear(); },
     busy: busy,
+    setAgreed: setAgreed,
+    ready: function (form) {
+      return Promise.all(Array.prototype.map.call(form.querySelectorAll("input.photo-input"),
+        function (i) { return i.scaled; }));
+    },
     resizePads: function () { pads.forEach(sizePad); }
   };
   var job = document.getElementById("job");

@@ -5,21 +5,31 @@
   var strip = document.getElementById("sync");
   if (!strip) return;
   var msg = strip.dataset;
-  var jobEl = document.getElementById("job");
+  // the job page's own moves (offline-page.js, loaded by job pages only)
+  var page = window.wuyePage || { el: null, bind: function () {}, apply: function () {}, applied: function () { return {}; } };
+  var jobEl = page.el;
 
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register(msg.sw, { scope: "/tech/" }).catch(function () { /* pages still work online */ });
   }
 
-  // ---- IndexedDB: "outbox" (ordered by seq) and "attention" (refused by the server) ----
+  /* ---- IndexedDB: "outbox" (ordered by seq), "attention" (refused by the server), and "sent":
+     steps the server has taken but the cached copy of their page may not show yet (the signal can
+     go between the answer and the next copy). A page lists the keys it already includes
+     (data-applied); the phone applies the others on top, so a reload rebuilds the same state. ---- */
+  var me = parseInt(msg.user || "0", 10);
+  var RETRY_MS = Math.max(parseFloat(msg.retrySeconds || "5") * 1000, 50), RETRY_CAP_MS = 5 * 60 * 1000;
+  var SHOW_AFTER = 3;  // failures before an item is shown under 需处理 with 重试
   var dbPromise = null;
   function db() {
     if (!dbPromise) {
       dbPromise = new Promise(function (resolve, reject) {
-        var req = indexedDB.open("wuye-tech", 1);
+        var req = indexedDB.open("wuye-tech", 2);
         req.onupgradeneeded = function () {
-          req.result.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
-          req.result.createObjectStore("attention", { keyPath: "id" });
+          var names = req.result.objectStoreNames;
+          if (!names.contains("outbox")) req.result.createObjectStore("outbox", { keyPath: "seq", autoIncrement: true });
+          if (!names.contains("attention")) req.result.createObjectStore("attention", { keyPath: "id" });
+          if (!names.contains("sent")) req.result.createObjectStore("sent", { keyPath: "seq" });
         };
         req.onsuccess = function () { resolve(req.result); };
         req.onerror = function () { reject(req.error); };
@@ -40,6 +50,27 @@
   function put(store, item) { return run(store, "readwrite", function (s) { return s.put(item); }); }
   function del(store, key) { return run(store, "readwrite", function (s) { return s.delete(key); }); }
   function clear(store) { return run(store, "readwrite", function (s) { return s.clear(); }); }
+  // out of the outbox and into another store, in one transaction: never in both, never in neither
+  function move(item, to) {
+    return db().then(function (d) {
+      return new Promise(function (resolve, reject) {
+        var t = d.transaction(["outbox", to], "readwrite");
+        t.objectStore(to).put(item);
+        t.objectStore("outbox").delete(item.seq);
+        t.oncomplete = function () { resolve(); };
+        t.onerror = t.onabort = function () { reject(t.error); };
+      });
+    });
+  }
+  // what is kept after the server's answer: no signatures or photos
+  function bare(item, extra) {
+    var kept = { seq: item.seq, id: item.id, url: item.url, action: item.action, number: item.number,
+                 user: item.user, label: item.label, created: item.created, agreedFen: item.agreedFen,
+                 fields: item.fields.filter(function (f) { return typeof f[1] === "string"; }) };
+    Object.keys(extra || {}).forEach(function (k) { kept[k] = extra[k]; });
+    return kept;
+  }
+  function mine(item) { return !item.user || item.user === me; }
 
   function uuid() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
@@ -66,79 +97,17 @@
       .catch(function () { return "network"; });
   }
 
-  // ---- the page moves on at once (the state machine comes from the server with the page) ----
-  var transitions = jobEl ? JSON.parse(jobEl.dataset.transitions) : {};
-  var labels = jobEl ? JSON.parse(jobEl.dataset.labels) : {};
-
-  function setState(state) {
-    jobEl.dataset.state = state;
-    document.querySelectorAll("[data-states]").forEach(function (el) {
-      el.hidden = el.dataset.states.split(" ").indexOf(state) < 0;
+  /* The page as the server rendered it, plus every step of this job it does not include yet:
+     those the server took after this copy was made ("sent") and those still waiting (outbox). */
+  function reapply() {
+    if (!jobEl) return Promise.resolve();
+    var applied = page.applied(), number = jobEl.dataset.number;
+    return Promise.all([all("sent"), all("outbox")]).then(function (res) {
+      var stale = res[0].filter(function (i) { return i.number === number && applied[i.id]; });
+      var steps = res[0].concat(res[1]).filter(function (i) { return i.number === number && mine(i) && !applied[i.id]; });
+      steps.sort(function (x, y) { return x.seq - y.seq; }).forEach(page.apply);
+      return Promise.all(stale.map(function (i) { return del("sent", i.seq); }));
     });
-    var tag = document.querySelector(".job-head .tag[class*='state-']");
-    if (tag) { tag.className = "tag state-" + state; tag.textContent = labels[state] || state; }
-    // the deadline badge was computed for the old state; the server's next copy brings the new one
-    document.querySelectorAll(".job-head .deadline").forEach(function (b) { b.remove(); });
-    if (window.wuyeJob) window.wuyeJob.resizePads();
-  }
-
-  function field(item, name) {
-    for (var i = 0; i < item.fields.length; i++) { if (item.fields[i][0] === name) return item.fields[i][1]; }
-    return null;
-  }
-
-  function setTick(name, on) {
-    var form = document.querySelector("form.tick input[name='tick-item'][value='" + name + "']");
-    if (!form) return;
-    form = form.form;
-    var button = form.querySelector("button.check");
-    button.classList.toggle("on", on);
-    button.setAttribute("aria-checked", on ? "true" : "false");
-    button.querySelector(".box").textContent = on ? "✓" : "";
-    var flag = form.querySelector("input[name='tick-checked']");
-    if (on && flag) flag.remove();
-    if (!on && !flag) {
-      flag = document.createElement("input");
-      flag.type = "hidden"; flag.name = "tick-checked"; flag.value = "y";
-      form.appendChild(flag);
-    }
-    var ready = document.querySelectorAll("form.tick button.check:not(.on)").length === 0;
-    var depart = document.querySelector("form.depart button");
-    if (depart) depart.disabled = !ready;
-    var hint = document.querySelector(".depart-hint");
-    if (hint) hint.hidden = ready;
-  }
-
-  function pendingLine(list, text) {
-    var li = document.createElement("li");
-    li.className = "pending";
-    li.textContent = text + " · " + jobEl.dataset.pendingLabel;
-    list.appendChild(li);
-    document.getElementById("notes-card").hidden = false;
-  }
-
-  function apply(item) {
-    if (!jobEl || item.number !== jobEl.dataset.number) return;
-    var a = item.action;
-    if (a === "tick") {
-      setTick(field(item, "tick-item"), field(item, "tick-checked") !== null);
-    } else if (a === "note") {
-      pendingLine(document.getElementById("notes"), field(item, "note-text"));
-    } else if (a === "photo") {
-      pendingLine(document.getElementById("notes"), item.label);
-    } else if (a === "door") {
-      var saved = document.querySelector("form[action$='/door'] button[type=submit]");
-      if (saved) saved.textContent = saved.textContent.replace(/ ✓$/, "") + " ✓";
-    } else if (transitions[a]) {
-      if (a === "consent") {
-        var fee = document.querySelector(".fee-total"), amount = document.querySelector("[name='pay-amount']");
-        if (fee && amount) amount.value = fee.textContent.replace(/[^0-9.]/g, "");
-      }
-      if (a === "cannot_fix") {
-        document.querySelectorAll("form.tick input[name='tick-item']").forEach(function (i) { setTick(i.value, false); });
-      }
-      setState(transitions[a]);
-    }
   }
 
   // ---- the strip: offline banner, pending items, refused items ----
@@ -153,23 +122,45 @@
     banner.hidden = navigator.onLine;
     banner.textContent = msg.msgOffline + " " + msg.msgLastSync + ": " + when(localStorage.getItem("wuye.lastSync"));
     return Promise.all([all("outbox"), all("attention")]).then(function (res) {
-      counts.pending = res[0].length;
-      counts.attention = res[1].length;
+      var items = res[0].filter(mine), refused = res[1].filter(mine), failing = items.filter(function (i) { return (i.tries || 0) >= SHOW_AFTER; });
+      counts.pending = items.length;
+      counts.attention = refused.length + failing.length;
       var box = strip.querySelector(".outbox"), list = box.querySelector("ul");
-      box.hidden = res[0].length === 0;
-      box.querySelector(".outbox-title").textContent = msg.msgPending + " (" + res[0].length + ")";
+      box.hidden = items.length === 0;
+      box.querySelector(".outbox-title").textContent = msg.msgPending + " (" + items.length + ")";
       list.innerHTML = "";
-      res[0].forEach(function (item) {
+      items.forEach(function (item) {
         var li = document.createElement("li");
         li.textContent = item.number + " · " + item.label + " · " + when(item.created);
         list.appendChild(li);
       });
       var att = strip.querySelector(".attention"), alist = att.querySelector("ul");
-      att.hidden = res[1].length === 0;
+      att.hidden = counts.attention === 0;
       att.querySelector(".attention-title").textContent = msg.msgAttention;
       alist.innerHTML = "";
-      res[1].forEach(function (item) {
+      // not answered yet: tried again by itself, or now with 重试; the later steps of its job wait
+      function line(li, cls, text) {
+        var el = document.createElement(cls === "what" ? "strong" : "span");
+        el.className = cls; el.textContent = text;
+        li.appendChild(el);
+      }
+      failing.forEach(function (item) {
         var li = document.createElement("li"), b = document.createElement("button");
+        li.className = "failing";
+        line(li, "what", item.number + " · " + item.label);
+        line(li, "why", item.error || "");
+        line(li, "tries", msg.msgTries.replace("%(num)s", item.tries));
+        b.type = "button"; b.className = "retry"; b.textContent = msg.msgRetry;
+        b.addEventListener("click", function () {
+          item.nextTry = 0;
+          put("outbox", item).then(render).then(replay);
+        });
+        li.appendChild(b);
+        alist.appendChild(li);
+      });
+      refused.forEach(function (item) {
+        var li = document.createElement("li"), b = document.createElement("button");
+        li.className = "refused";
         li.textContent = item.number + " · " + item.label + ": " + item.message + " ";
         b.type = "button"; b.className = "link"; b.textContent = msg.msgDismiss;
         b.addEventListener("click", function () { del("attention", item.id).then(render); });
@@ -191,25 +182,30 @@
     if (evt.defaultPrevented || !jobEl || !form.classList.contains("step")) return;
     evt.preventDefault();
     var submitter = evt.submitter || null;
-    var data = new FormData(form, submitter), fields = [];
-    data.forEach(function (value, name) {
-      if (name !== "csrf_token") fields.push([name, value]);
-    });
-    var url = (submitter && submitter.getAttribute("formaction")) || form.getAttribute("action");
-    var item = {
-      id: uuid(), url: url, action: url.split("/").pop(), number: jobEl.dataset.number, fields: fields,
-      label: labelOf(form, submitter), created: new Date().toISOString()
-    };
-    delete form.dataset.signed;
-    put("outbox", item).then(function () {
-      apply(item);
-      form.reset();  // what was typed now lives in the outbox
-      if (window.wuyeJob) window.wuyeJob.clearPad(form);
-      return render();
+    // a photo is stored once the phone has scaled it (job.js)
+    Promise.resolve(window.wuyeJob ? window.wuyeJob.ready(form) : null).then(function () {
+      var data = new FormData(form, submitter), fields = [];
+      data.forEach(function (value, name) {
+        if (name !== "csrf_token") fields.push([name, value]);
+      });
+      var url = (submitter && submitter.getAttribute("formaction")) || form.getAttribute("action");
+      var item = {
+        id: uuid(), url: url, action: url.split("/").pop(), number: jobEl.dataset.number, fields: fields,
+        user: me, label: labelOf(form, submitter), created: new Date().toISOString()
+      };
+      if (item.action === "consent") item.agreedFen = page.agreedOf(form);
+      delete form.dataset.signed;
+      return put("outbox", item).then(function (seq) {
+        item.seq = seq;
+        page.apply(item);
+        form.reset();  // what was typed now lives in the outbox
+        if (window.wuyeJob) window.wuyeJob.clearPad(form);
+        return render();
+      });
     }).then(replay);
   });
 
-  // ---- sending, in order, one at a time ----
+  // ---- sending, in order within a job, one at a time ----
   function messageOf(html) {
     var doc = new DOMParser().parseFromString(html, "text/html");
     var found = doc.querySelector("main .alert-error") || doc.querySelector(".alert-error");
@@ -228,49 +224,88 @@
       if (res.status === 400 && !retried) {
         return refreshToken().then(function (r) {
           if (r === "ok") return send(item, true);
-          return r === "login" ? { login: true } : { later: true };
+          return r === "login" ? { login: true } : { later: true, failed: true, network: true, message: msg.msgNoAnswer };
         });
       }
-      if (res.status >= 500 || res.headers.get("Retry-After")) return { later: true };
+      // a 5xx is a failure (counted); "still being processed" (409 + Retry-After) is only a wait
+      var wait = parseFloat(res.headers.get("Retry-After") || ""), failed = res.status >= 500;
+      if (failed || !isNaN(wait)) {
+        return res.text().catch(function () { return ""; }).then(function (html) {
+          return { later: true, failed: failed, wait: isNaN(wait) ? null : wait * 1000,
+                   message: messageOf(html) || String(res.status) };
+        });
+      }
       return res.text().then(function (html) { return { refused: true, message: messageOf(html) || String(res.status) }; });
-    }, function () { return { later: true }; });
+    }, function () { return { later: true, failed: true, network: true, message: msg.msgNoAnswer }; });
   }
 
-  var replaying = false;
+  // 5 s, 10 s, 20 s … at most 5 minutes; a little jitter so phones do not all come back at once
+  function backoff(tries) {
+    return Math.min(RETRY_CAP_MS, RETRY_MS * Math.pow(2, Math.max(tries - 1, 0))) * (0.9 + Math.random() * 0.2);
+  }
+
+  var replaying = false, rerun = false, again = null, loginSeen = false;
   var counts = { pending: -1, attention: -1, done: 0 };  // as last shown; done: answered since load
   function replay() {
+    if (replaying) rerun = true;  // a step taken during a pass is sent right after it
     if (replaying || !navigator.onLine) return Promise.resolve();
     replaying = true;
     strip.classList.add("syncing");
-    var sent = 0;
-    function next() {
-      return all("outbox").then(function (items) {
-        if (!items.length) return null;
-        var item = items[0];
-        return send(item).then(function (r) {
-          if (r.ok) {
-            sent++;
-            counts.done++;
-            localStorage.setItem("wuye.lastSync", new Date().toISOString());
-            return del("outbox", item.seq).then(next);
-          }
-          if (r.refused) {
-            sent++;
-            counts.done++;
-            item.message = r.message;
-            return put("attention", item).then(function () { return del("outbox", item.seq); }).then(next);
-          }
-          if (r.login) { alert(msg.msgLogin); }
-          return null;
-        });
+    var sent = 0, refused = 0, stop = false, waiting = {}, soonest = null;
+    function later(at) { if (soonest === null || at < soonest) soonest = at; }
+    function one(item) {
+      // a step waits while an earlier step of its job waits; other jobs go on
+      if (stop || !mine(item) || waiting[item.number]) return Promise.resolve();
+      if (item.nextTry && item.nextTry > Date.now()) {
+        waiting[item.number] = true;
+        later(item.nextTry);
+        return Promise.resolve();
+      }
+      return send(item).then(function (r) {
+        if (r.ok) {
+          sent++;
+          counts.done++;
+          localStorage.setItem("wuye.lastSync", new Date().toISOString());
+          return move(bare(item, { sentAt: Date.now() }), "sent");
+        }
+        if (r.refused) {
+          sent++;
+          refused++;
+          counts.done++;
+          item.message = r.message;  // kept whole: not every refusal is kept by the server
+          return move(item, "attention");
+        }
+        if (r.later) {
+          waiting[item.number] = true;
+          if (r.failed) item.tries = (item.tries || 0) + 1;
+          item.nextTry = Date.now() + (typeof r.wait === "number" ? r.wait : backoff(item.tries));
+          item.error = r.message;
+          later(item.nextTry);
+          if (r.network) stop = true;  // no answer at all: the others would not get one either
+          return put("outbox", item);
+        }
+        stop = true;  // r.login: the session has ended
+        if (!loginSeen) {
+          loginSeen = true;
+          if (window.wuyeGuard) window.wuyeGuard.sessionLost();
+          else alert(msg.msgLogin);
+        }
       });
     }
-    return next().catch(function () { /* storage trouble: try again later */ }).then(function () {
+    var chain = all("outbox").then(function (items) {
+      return items.reduce(function (p, item) { return p.then(function () { return one(item); }); }, Promise.resolve());
+    });
+    return chain.catch(function () { /* storage trouble: try again later */ }).then(function () {
       replaying = false;
       strip.classList.remove("syncing");
+      clearTimeout(again);
+      if (rerun) { rerun = false; again = setTimeout(replay, 0); }
+      else if (soonest !== null) again = setTimeout(replay, Math.max(soonest - Date.now(), 50));
       return render();
     }).then(function () {
       if (sent && navigator.onLine) return refreshJob();
+    }).then(function () {
+      if (navigator.onLine && !stop && window.wuyeGuard) return window.wuyeGuard.check(refused > 0);
     });
   }
 
@@ -282,7 +317,10 @@
     var asked = counts.done;  // a step answered while the copy was on its way makes the copy stale
     return fetch(location.pathname, { credentials: "same-origin" }).then(function (res) {
       if (!res.ok || res.redirected) return null;
-      return res.text();
+      return res.text().then(function (html) {
+        return keepCopy(res, html).catch(function () { /* no cache here: nothing to reload from */ })
+          .then(function () { return html; });
+      });
     }).then(function (html) {
       if (!html || replaying || counts.done !== asked) return;  // the next replay's end refreshes
       if (window.wuyeJob && window.wuyeJob.busy(jobEl)) return;
@@ -296,12 +334,22 @@
       });
       jobEl.replaceWith(adopted);
       jobEl = adopted;
-      transitions = JSON.parse(jobEl.dataset.transitions);
-      labels = JSON.parse(jobEl.dataset.labels);
+      page.bind(jobEl);
       if (window.wuyeJob) window.wuyeJob.init(jobEl);
       cacheJobs();
-      return all("outbox").then(function (items) { items.forEach(apply); });
+      return reapply();
     }).catch(function () { /* keep the page as it is */ });
+  }
+
+  /* The copy just fetched becomes the phone's copy before any step it includes leaves the "sent"
+     store: whatever happens to the signal next, a reload shows at least this much. */
+  function keepCopy(res, html) {
+    if (!window.caches) return Promise.reject(new Error("no cache"));
+    var headers = new Headers(res.headers);
+    headers.set("X-Wuye-Cached-At", String(Date.now()));
+    return caches.open("wuye-pages").then(function (c) {
+      return c.put(new URL(location.pathname, location.href).toString(), new Response(html, { status: 200, headers: headers }));
+    });
   }
 
   // ---- sign out: warn while work is pending; after a full sync, forget the cached jobs ----
@@ -316,7 +364,7 @@
         form.submit();
         return;
       }
-      var forget = [clear("attention")];
+      var forget = [clear("attention"), clear("sent")];
       if (window.caches) forget.push(caches.delete("wuye-pages"));
       Promise.all(forget).catch(function () {}).then(function () { form.dataset.checked = "yes"; form.submit(); });
     });
@@ -336,10 +384,11 @@
   window.addEventListener("offline", render);
   setInterval(replay, 20000);
 
-  // on load: re-apply what is still pending for this job, then try to send it
-  all("outbox").then(function (items) { items.forEach(apply); }).then(render).then(replay).then(cacheJobs);
+  // on load: re-apply what this copy of the page does not show yet, then try to send what waits
+  reapply().then(render).then(replay).then(cacheJobs);
   window.wuyeOutbox = {
-    replay: replay, all: all, put: put, render: render,
+    replay: replay, all: all, put: put, del: del, clear: clear, render: render, me: me, bare: bare,
+    cacheJobs: cacheJobs,
     get pending() { return counts.pending; },
     get attention() { return counts.attention; },
     get done() { return counts.done; },

@@ -7,6 +7,11 @@ const ASSETS_CACHE = "wuye-assets-" + VERSION;
 const PAGES_CACHE = "wuye-pages";
 const ASSETS = {{ assets|tojson }};
 const HOME = "{{ home }}";
+// a cached page older than this is not shown offline (WUYE_OFFLINE_DAYS): the customer's name,
+// phone and address do not stay readable on a lost phone for good
+const MAX_AGE_MS = {{ offline_days|tojson }} * 86400000;
+const EXPIRED = {{ expired_message|tojson }};
+const EXPIRED_LINK = {{ expired_link|tojson }};
 
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(ASSETS_CACHE).then((c) => c.addAll(ASSETS)).then(() => self.skipWaiting()));
@@ -27,21 +32,73 @@ function pageKey(url) {
   return u.toString();
 }
 
-async function cachePage(request, response) {
+/* Jobs the phone was told are no longer this technician's (offline-guard.js): their pages are
+   deleted, and a copy fetched before that moment (still on its way) is not stored afterwards. */
+const FORGOTTEN = "wuye-forgotten";
+function jobOf(url) {
+  const m = /^\/tech\/jobs\/([^/]+)/.exec(new URL(url, self.location).pathname);
+  return m ? decodeURIComponent(m[1]) : null;
+}
+async function forgotten() {
+  const hit = await (await caches.open(FORGOTTEN)).match("/forgotten");
+  return hit ? hit.json() : {};
+}
+async function saveForgotten(list) {
+  await (await caches.open(FORGOTTEN)).put("/forgotten", new Response(JSON.stringify(list)));
+}
+async function forgetJobs(numbers) {
+  const list = await forgotten(), at = Date.now();
+  numbers.forEach((n) => { list[n] = at; });
+  await saveForgotten(list);
+  const cache = await caches.open(PAGES_CACHE);
+  for (const req of await cache.keys()) {
+    if (list[jobOf(req.url)]) await cache.delete(req);
+  }
+}
+
+async function cachePage(request, response, startedAt = Date.now()) {
+  const job = jobOf(request.url);
+  if (job && response.ok) {
+    const list = await forgotten();
+    if (list[job] && startedAt <= list[job]) return response;  // fetched before it was forgotten
+    if (list[job]) { delete list[job]; await saveForgotten(list); }  // opened again since: mine again
+  }
   if (response.ok && !response.redirected && response.type === "basic") {
     const cache = await caches.open(PAGES_CACHE);
-    await cache.put(pageKey(request.url), response.clone());
+    const headers = new Headers(response.headers);
+    headers.set("X-Wuye-Cached-At", String(Date.now()));
+    const copy = new Response(await response.clone().blob(), { status: response.status, headers });
+    await cache.put(pageKey(request.url), copy);
   }
   return response;
 }
 
+async function fresh(cache, key) {
+  const hit = await cache.match(key);
+  if (!hit) return null;
+  if (Date.now() - parseInt(hit.headers.get("X-Wuye-Cached-At") || "0", 10) <= MAX_AGE_MS) return hit;
+  await cache.delete(key);
+  return "expired";
+}
+
+function expiredPage() {
+  const esc = (t) => t.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]);
+  const body = `<!doctype html><html lang="zh-CN"><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
+    `<title>${esc(EXPIRED_LINK)}</title><link rel="stylesheet" href="/static/css/app.css"><body class="phone"><main>` +
+    `<p class="alert alert-info" role="alert">${esc(EXPIRED)}</p><p><a class="button" href="${HOME}">${esc(EXPIRED_LINK)}</a></p></main>`;
+  return new Response(body, { status: 503, headers: { "Content-Type": "text/html; charset=utf-8" } });
+}
+
 async function networkFirst(request) {
   try {
-    return await cachePage(request, await fetch(request));
+    const startedAt = Date.now();
+    return await cachePage(request, await fetch(request), startedAt);
   } catch (err) {
     const cache = await caches.open(PAGES_CACHE);
-    return (await cache.match(pageKey(request.url))) || (await cache.match(new URL(HOME, self.location).toString()))
-      || new Response("offline", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    // this page, else my jobs; never a copy past its age
+    const page = (await fresh(cache, pageKey(request.url))) || (await fresh(cache, new URL(HOME, self.location).toString()));
+    if (page === "expired") return expiredPage();
+    return page || new Response("offline", { status: 503, headers: { "Content-Type": "text/plain; charset=utf-8" } });
   }
 }
 
@@ -62,7 +119,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(cacheFirst(request));
   } else if (request.mode === "navigate" && url.pathname.startsWith("/tech/")) {
     event.respondWith(networkFirst(request));
-  } else if (url.pathname.startsWith("/tech/jobs/") && url.pathname.includes("/signatures/")) {
+  } else if (url.pathname.startsWith("/tech/jobs/") && /\/(signatures|photos)\//.test(url.pathname)) {
+    // the job's signatures and photo thumbnails, kept with its pages (and forgotten with them)
     event.respondWith(networkFirst(request));
   }
 });
@@ -73,9 +131,12 @@ self.addEventListener("message", (event) => {
   if (msg.type === "cache-pages") {
     event.waitUntil((async () => {
       for (const url of msg.urls || []) {
-        try { await cachePage(new Request(url), await fetch(url, { credentials: "same-origin" })); } catch (e) { /* next time */ }
+        const startedAt = Date.now();
+        try { await cachePage(new Request(url), await fetch(url, { credentials: "same-origin" }), startedAt); } catch (e) { /* next time */ }
       }
     })());
+  } else if (msg.type === "forget-jobs") {
+    event.waitUntil(forgetJobs(msg.numbers || []));
   } else if (msg.type === "forget-pages") {
     event.waitUntil(caches.delete(PAGES_CACHE));
   }

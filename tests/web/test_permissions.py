@@ -45,6 +45,9 @@ MATRIX = {
     "offline.service_worker": ("GET", "/tech/sw.js", PUBLIC),
     "offline.manifest": ("GET", "/tech/manifest.webmanifest", PUBLIC),
     "offline.csrf_token": ("GET", "/tech/csrf", {"technician"}),
+    "offline.mine": ("GET", "/tech/offline/mine?n={number}", {"technician"}),
+    # authorised by the phone token in its body (a form post without one: 400)
+    "offline.surrender": ("POST", "/tech/offline/surrender", PUBLIC),
     "job.show": ("GET", "/tech/jobs/{number}/show", {"technician"}),
     "job.sheet": ("GET", "/tech/jobs/{number}/sheet", {"technician"}),
     "job.signature": ("GET", "/tech/jobs/{number}/signatures/999", {"technician"}),

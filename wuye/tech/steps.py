@@ -24,7 +24,7 @@ from ..permissions import roles
 from ..photos import SIZES, by_kind, photo_response, photos_of
 from ..database import transaction
 from ..errors import error_response
-from ..models.offline import RefusedAction
+from ..models.offline import IdempotencyRecord, RefusedAction
 from ..services import DomainError, InvalidInput, idempotency
 from ..services.deadlines import table as deadlines
 from ..services.repairs import technician as svc
@@ -95,7 +95,16 @@ def job_context(order: RepairOrder) -> dict:
         "step_states": svc.REPAIR.sources,
         "preparation_length": deadlines.rule_for(order.project_id, "preparation").length,
         "state_labels": {k: str(v) for k, v in STATES.items()},
+        # the outbox keys this page already includes: the phone re-applies only the others
+        "applied_keys": applied_keys(order),
     }
+
+
+def applied_keys(order: RepairOrder) -> list[str]:
+    return list(db.session.scalars(select(IdempotencyRecord.key).where(
+        IdempotencyRecord.user_id == current_user.id,
+        IdempotencyRecord.location == url_for("job.job", number=order.number))
+        .order_by(IdempotencyRecord.id.desc()).limit(200)))
 
 
 def job_page(order: RepairOrder, status: int = 200, error: str | None = None):
