@@ -130,8 +130,8 @@ def _register_blueprints(app: Flask) -> None:
     from .resident.views import bp as resident_bp  # /s/<token> and /robots.txt
     app.register_blueprint(resident_bp)
     from .complaints import labels as complaint_labels
-    from .complaints.views import bp as complaints_bp
-    app.register_blueprint(complaints_bp)
+    from .complaints import blueprint as complaints_blueprint
+    app.register_blueprint(complaints_blueprint())
     complaint_labels.register(app)
 
     from .permissions import PUBLIC, roles

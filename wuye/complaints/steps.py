@@ -20,7 +20,7 @@ from ..services.complaints import intake as service
 from ..web import actor, current_project
 from ..workflow.complaint import COMPLAINT
 from . import forms as f
-from .views import Choices, actions_page, bp, complaint_or_404, end_of, local, page
+from .pages import Choices, actions_page, bp, complaint_or_404, end_of, local, page
 
 BACK = {"mine": "complaints.mine", "review": "complaints.review_list", "board": "complaints.board",
         "actions": "complaints.actions"}  # pages a
