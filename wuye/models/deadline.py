@@ -41,6 +41,7 @@ class Deadline(db.Model):
         _partial("uq_deadline_subject_kind_running", "subject_type", "subject_id", "kind",
                  where=RUNNING, unique=True),
         Index("ix_deadline_subject", "subject_type", "subject_id", "id"),
+        Index("ix_deadline_project_kind_due", "project_id", "kind", "due_at"),  # the reports' on-time rates
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     subject_type: Mapped[str] = mapped_column(String(30))
