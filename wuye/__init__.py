@@ -131,6 +131,8 @@ def _register_blueprints(app: Flask) -> None:
     from .complaints.views import bp as complaints_bp
     app.register_blueprint(complaints_bp)
     complaint_labels.register(app)
+    from .reports.views import bp as reports_bp
+    app.register_blueprint(reports_bp)
 
     from .permissions import PUBLIC, roles
     app.view_functions["static"] = roles(PUBLIC)(app.view_functions["static"])
