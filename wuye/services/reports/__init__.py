@@ -52,9 +52,10 @@ def build(project: Project, period: Period, user: User, now=None) -> Report:
     span = Span(prev_start, start, end, now or clock_now())
     sections = []
     if user.role in FULL:
+        by_person = repairs.deadline_counts_by_person(project.id, span)
         sections += [
-            Section("repairs", _("Repairs"), repairs.tables(project.id, span)),
-            Section("technicians", _("Per technician"), technicians.tables(project.id, span)),
+            Section("repairs", _("Repairs"), repairs.tables(project.id, span, by_person)),
+            Section("technicians", _("Per technician"), technicians.tables(project.id, span, by_person)),
             Section("money", _("Money"), money.tables(project.id, span)),
             Section("satisfaction", _("Satisfaction"), satisfaction.tables(project.id, span)),
         ]

@@ -8,11 +8,9 @@ from flask_babel import gettext as _
 from sqlalchemy import Integer, case, cast, func, literal, select
 
 from ...extensions import db
-from ...models import Deadline, RepairOrder, Role, ServiceForm, User
+from ...models import RepairOrder, Role, ServiceForm, User
 from ...models.job import FeeHandover, Payment
-from ..deadlines import REPAIR, RULES
-from .tables import COUNT, FEN, PERCENT, SCORE, Line, Span, Table, deadline_counts, on_time_rate, \
-    seconds_between, split
+from .tables import COUNT, FEN, PERCENT, SCORE, Line, Span, Table, on_time_rate, seconds_between, split
 
 O = RepairOrder
 # "back at base the technician hands the collected money to the 房管员": we count a handover
@@ -35,15 +33,14 @@ def _table(key, title, unit, cur, prev, names, link=True, note=None) -> Table:
         for i in ids], target="repairs" if link else None, note=note)
 
 
-def tables(project_id: int, span: Span) -> list[Table]:
+def tables(project_id: int, span: Span, by_person: dict) -> list[Table]:
+    """`by_person`: repairs.deadline_counts_by_person, computed once for both areas."""
     jobs = split(db.session.execute(
         select(span.current(O.created_at), O.technician_id, func.count())
         .where(O.project_id == project_id, span.within(O.created_at), O.technician_id.is_not(None))
         .group_by(span.current(O.created_at), O.technician_id)))
-    kinds = [r.name for r in RULES if r.subject == REPAIR]
-    counts = deadline_counts(project_id, kinds, span, by=Deadline.responsible_id)
     merged: dict = {}
-    for (is_cur, _kind, who), outcomes in counts.items():
+    for (is_cur, _kind, who), outcomes in by_person.items():
         bucket = merged.setdefault((is_cur, who), {})
         for k, n in outcomes.items():
             bucket[k] = bucket.get(k, 0) + n
