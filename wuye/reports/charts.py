@@ -13,7 +13,7 @@ from markupsafe import Markup
 from pygal.etree import etree
 from pygal.style import Style
 
-from ..services.reports.tables import Table
+from ..services.reports.tables import COUNT, FEN, PERCENT, Table
 
 FONT = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif'
 STYLE = Style(font_family=FONT, background="transparent", plot_background="#ffffff",
@@ -48,16 +48,31 @@ def _clean(tree) -> str:
     return etree.tostring(tree, encoding="unicode")
 
 
-def bar(table: Table, now_label: str, before_label: str, values=lambda v: v) -> Markup | None:
+def _scale(table: Table):
+    """Values as the chart shows them: fen as yuan; and how each is printed beside its bar."""
+    if table.unit == FEN:
+        return (lambda v: None if v is None else v / 100), (lambda v: f"¥{v:,.0f}")
+    if table.unit == PERCENT:
+        return (lambda v: v), (lambda v: f"{v:g}%")
+    return (lambda v: v), (lambda v: f"{v:g}")
+
+
+def bar(table: Table, now_label: str, before_label: str) -> Markup | None:
     """A horizontal bar per line: the previous period beside this one, numbers printed as text."""
     if not table.chart or not table.lines:
         return None
+    values, shown = _scale(table)
+    extra = {}
+    if table.unit == COUNT:  # whole numbers on the axis: no "0.5 orders"
+        top = max([line.now or 0 for line in table.lines] + [line.before or 0 for line in table.lines])
+        if top <= 10:
+            extra["y_labels"] = list(range(0, int(top) + 1))
     height = max(160, 60 + 44 * len(table.lines))
     lines = list(reversed(table.lines))  # pygal draws the first bar at the bottom; the table reads top down
     # pygal sizes the label margin for Latin letters; a Chinese character is about twice as wide
     wide = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in line.label) for line in lines)
     chart = pygal.HorizontalBar(**_config(width=640, height=height, show_legend=True, truncate_label=-1,
-                                          margin_left=int(wide * 3.5)))
+                                          margin_left=int(wide * 3.5), value_formatter=shown, **extra))
     chart.x_labels = [line.label for line in lines]
     chart.add(before_label, [values(line.before) for line in lines])
     chart.add(now_label, [values(line.now) for line in lines])

@@ -44,7 +44,7 @@ def tables(project_id: int, span: Span) -> list[Table]:
               [Line(str(s), _("%(n)d of 5", n=s), scores[0].get(s, 0), scores[1].get(s, 0), None)
                for s in (5, 4, 3, 2, 1)], target="repairs"),
         Table("satisfaction_return_visits", _("Return visits"), COUNT, [
-            Line("opened", _("Opened"), vnow[0], vbefore[0]),
+            Line("opened", _("Return visits opened"), vnow[0], vbefore[0]),
             Line("done", _("Completed"), vnow[1], vbefore[1]),
             Line("open", _("Still open"), vnow[0] - vnow[1], vbefore[0] - vbefore[1]),
         ]),
