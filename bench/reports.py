@@ -58,7 +58,8 @@ def build(app, n_orders: int, n_complaints: int) -> dict:
                 for n in range(100):
                     orgs.add_unit(project, building, f"{b}栋{n // 50 + 1}单元{n % 25 + 1}{n % 2 + 1:02d}", "x",
                                   f"139{b:02d}{n:06d}")
-            depts = [orgs.add_department(project, f"d{i}", f"部门{i}") for i in range(6)]
+            for i in range(6):
+                orgs.add_department(project, f"d{i}", f"部门{i}")
         clerk = orgs.add_user(cli, "clerk", Role.CLERK, "BENCH", "bench-pass-1")
         manager = orgs.add_user(cli, "manager", Role.PROJECT_MANAGER, "BENCH", "bench-pass-1")
         officer = orgs.add_user(cli, "officer", Role.HOUSING_OFFICER, "BENCH", "bench-pass-1")

@@ -14,7 +14,7 @@ from ...models.complaint import ActionState, RepeatStatus, complaint_department
 from ...workflow.complaint import SEE_ALL
 from ..complaint_board import scope
 from ..deadlines import COMPLAINT, CORRECTIVE_ACTION, RULES
-from .tables import COUNT, PERCENT, Line, Span, Table, deadline_counts, on_time_rate, split
+from .tables import COUNT, PERCENT, Line, Span, Table, columns, deadline_counts, on_time_rate, split
 
 C = Complaint
 A = CorrectiveAction
@@ -35,7 +35,7 @@ def _count_by(where, span: Span, column, *joins):
     stmt = select(span.current(C.received_at), column, func.count()).select_from(C)
     for target, on in joins:
         stmt = stmt.join(target, on)
-    return split(db.session.execute(stmt.where(*where).group_by(span.current(C.received_at), column)))
+    return split(db.session.execute(stmt.where(*where).group_by(*columns(2))))
 
 
 def _lines(cur, prev, names: dict, link_key: str | None, order=()):
@@ -80,7 +80,7 @@ def _actions(project_id: int, span: Span, user: User) -> Table:
     got = {c: (n, int(d or 0), int(v or 0), int(x or 0), int(late_n or 0)) for c, n, d, v, x, late_n in db.session.execute(
         select(span.current(A.due_at), func.count(), one(A.done_at.is_not(None)),
                one(A.state == ActionState.EFFECTIVE), one(A.failed_checks > 0), one(late))
-        .where(*where).group_by(span.current(A.due_at)))}
+        .where(*where).group_by(*columns(1)))}
     now, before = got.get(1, (0,) * 5), got.get(0, (0,) * 5)
     names = [("due", _("Due in the period")), ("done", _("Done")), ("verified", _("Checked and effective")),
              ("ineffective", _("Found ineffective at least once")), ("late", _("Late"))]
@@ -103,7 +103,7 @@ def tables(project_id: int, span: Span, user: User) -> list[Table]:
     other = {c: (n, int(r or 0), int(p or 0), int(m or 0)) for c, n, r, p, m in db.session.execute(
         select(span.current(C.received_at), func.count(), one(C.repeat_status == RepeatStatus.CONFIRMED),
                one(C.penalty_at.is_not(None)), one(C.management_review.is_(True)))
-        .where(*where).group_by(span.current(C.received_at)))}
+        .where(*where).group_by(*columns(1)))}
     now, before = other.get(1, (0,) * 4), other.get(0, (0,) * 4)
     review = list(db.session.execute(
         select(C.number, C.received_at, C.topic, C.review_conclusion, C.reviewed_at)

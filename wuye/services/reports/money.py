@@ -8,7 +8,7 @@ from sqlalchemy import case, func, literal, select
 from ...extensions import db
 from ...models.job import FeeHandover, Payment
 from ..technician import PAY_METHODS
-from .tables import COUNT, FEN, Line, Span, Table, split
+from .tables import COUNT, FEN, Line, Span, Table, columns, split
 
 P = Payment
 
@@ -22,7 +22,7 @@ def tables(project_id: int, span: Span) -> list[Table]:
     cols = (span.current(P.paid_at), P.method)
     rows = list(db.session.execute(
         select(*cols, func.count(), func.sum(P.amount_fen))
-        .where(P.project_id == project_id, span.within(P.paid_at)).group_by(*cols)))
+        .where(P.project_id == project_id, span.within(P.paid_at)).group_by(*columns(len(cols)))))
     amount = split((c, m, int(s or 0)) for c, m, _n, s in rows)
     count = split((c, m, n) for c, m, n, _s in rows)
     methods = list(PAY_METHODS) + sorted((set(amount[0]) | set(amount[1])) - set(PAY_METHODS))
@@ -41,7 +41,7 @@ def tables(project_id: int, span: Span) -> list[Table]:
                                  else_=literal(0))))
             .outerjoin(FeeHandover, FeeHandover.payment_id == P.id)
             .where(P.project_id == project_id, span.within(P.paid_at), P.method == "cash")
-            .group_by(span.current(P.paid_at))):
+            .group_by(*columns(1))):
         got[is_cur] = dict(n=n, handed=int(n_handed or 0), expected=int(expected or 0), received=int(received or 0),
                            n_diff=int(n_diff or 0), diff=int(diff or 0))
     cash_total = (amount[0].get("cash", 0), amount[1].get("cash", 0))

@@ -12,7 +12,7 @@ from ...labels import CATEGORIES, SOURCES, URGENCIES, category_label, label
 from ...models import Building, Deadline, Quote, RepairOrder, Unit, Visit
 from ...workflow.repair import OPEN_STATES, RepairState
 from ..deadlines import REPAIR, RULES
-from .tables import COUNT, HOURS, MINUTES, PERCENT, Line, Span, Table, deadline_counts, on_time_rate, rate, \
+from .tables import COUNT, HOURS, MINUTES, PERCENT, Line, Span, Table, columns, deadline_counts, on_time_rate, rate, \
     seconds_between, split
 
 O = RepairOrder
@@ -28,7 +28,7 @@ def _count_by(project_id: int, span: Span, column, *joins) -> tuple[dict, dict]:
     stmt = select(span.current(O.created_at), column, func.count()).select_from(O)
     for target, on in joins:
         stmt = stmt.join(target, on)
-    return split(db.session.execute(stmt.where(*_where(project_id, span)).group_by(span.current(O.created_at), column)))
+    return split(db.session.execute(stmt.where(*_where(project_id, span)).group_by(*columns(2))))
 
 
 def _lines(cur: dict, prev: dict, names: dict, link_key: str | None, order=()) -> list[Line]:
@@ -80,7 +80,7 @@ def outcomes(project_id: int, span: Span) -> list[Table]:
     bucket = case(*whens, else_=literal("gt7d"))
     stmt = (select(span.current(O.created_at), bucket, func.count())
             .where(*_where(project_id, span), O.state.in_(open_states))
-            .group_by(span.current(O.created_at), bucket))
+            .group_by(*columns(2)))
     acur, aprev = split(db.session.execute(stmt))
     age_names = {"lt1d": _("Under 1 day"), "1to3d": _("1 to 3 days"), "3to7d": _("3 to 7 days"),
                  "gt7d": _("Over 7 days")}
@@ -118,12 +118,12 @@ def durations(project_id: int, span: Span) -> Table:
     stmt = (select(span.current(O.created_at), O.urgency, func.avg(arrive))
             .join(first, and_(first.order_id == O.id, first.number == 1))
             .where(*_where(project_id, span), first.arrived_at.is_not(None))
-            .group_by(span.current(O.created_at), O.urgency))
+            .group_by(*columns(2)))
     acur, aprev = split(db.session.execute(stmt))
     done = seconds_between(O.closed_at, O.called_at) / 3600.0
     stmt = (select(span.current(O.created_at), literal("all"), func.avg(done))
             .where(*_where(project_id, span), O.state == RepairState.COMPLETED)
-            .group_by(span.current(O.created_at)))
+            .group_by(*columns(1)))
     dcur, dprev = split(db.session.execute(stmt))
 
     def r(v):
@@ -143,13 +143,13 @@ def first_time_fix(project_id: int, span: Span) -> Table:
     fixed_first = case((revisit, literal(0)), else_=literal(1))
     stmt = (select(span.current(O.created_at), func.count(), func.sum(fixed_first))
             .where(*_where(project_id, span), O.state == RepairState.COMPLETED)
-            .group_by(span.current(O.created_at)))
+            .group_by(*columns(1)))
     got = {cur: (n, first or 0) for cur, n, first in db.session.execute(stmt)}
     now, before = got.get(1, (0, 0)), got.get(0, (0, 0))
     stmt = (select(span.current(O.created_at), Quote.decision, func.count(func.distinct(O.id)))
             .join(Quote, Quote.order_id == O.id)
             .where(*_where(project_id, span), Quote.decision.is_not(None))
-            .group_by(span.current(O.created_at), Quote.decision))
+            .group_by(*columns(2)))
     qcur, qprev = split(db.session.execute(stmt))
     return Table("repairs_quality", _("First-time fixes and quotes"), PERCENT, [
         Line("first_time_fix", _("First-time fix rate"), rate(now[1], now[0]), rate(before[1], before[0]),

@@ -7,7 +7,7 @@ from sqlalchemy import case, func, literal, select
 from ...extensions import db
 from ...models import RepairOrder, ReturnVisit, ServiceForm
 from ...workflow.repair import RepairState
-from .tables import COUNT, PERCENT, SCORE, Line, Span, Table, rate, split
+from .tables import COUNT, PERCENT, SCORE, Line, Span, Table, columns, rate, split
 
 O = RepairOrder
 
@@ -18,20 +18,20 @@ def tables(project_id: int, span: Span) -> list[Table]:
         select(span.current(O.created_at), func.count(), func.sum(answered))
         .outerjoin(ServiceForm, ServiceForm.order_id == O.id)
         .where(O.project_id == project_id, span.within(O.created_at), O.state == RepairState.COMPLETED)
-        .group_by(span.current(O.created_at)))}
+        .group_by(*columns(1)))}
     now, before = got.get(1, (0, 0)), got.get(0, (0, 0))
     cols = (span.current(O.created_at), ServiceForm.overall)
     scores = split(db.session.execute(
         select(*cols, func.count()).join(ServiceForm, ServiceForm.order_id == O.id)
-        .where(O.project_id == project_id, span.within(O.created_at)).group_by(*cols)))
+        .where(O.project_id == project_id, span.within(O.created_at)).group_by(*columns(len(cols)))))
     avg = split((c, "avg", round(float(v), 2)) for c, v in db.session.execute(
         select(span.current(O.created_at), func.avg(ServiceForm.overall)).join(ServiceForm, ServiceForm.order_id == O.id)
-        .where(O.project_id == project_id, span.within(O.created_at)).group_by(span.current(O.created_at))))
+        .where(O.project_id == project_id, span.within(O.created_at)).group_by(*columns(1))))
     R = ReturnVisit
     done = case((R.done_at.is_not(None), literal(1)), else_=literal(0))
     visits = {c: (n, int(d or 0)) for c, n, d in db.session.execute(
         select(span.current(R.opened_at), func.count(), func.sum(done))
-        .where(R.project_id == project_id, span.within(R.opened_at)).group_by(span.current(R.opened_at)))}
+        .where(R.project_id == project_id, span.within(R.opened_at)).group_by(*columns(1)))}
     vnow, vbefore = visits.get(1, (0, 0)), visits.get(0, (0, 0))
     return [
         Table("satisfaction_forms", _("Service forms"), PERCENT, [

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, func, literal, literal_column, or_, select
 
 from ...extensions import db
 from ...models import Deadline
@@ -65,6 +65,12 @@ class Span:
         return case((column >= self.start, literal(1)), else_=literal(0))
 
 
+def columns(n: int):
+    """GROUP BY the first n columns by position: the period's CASE carries bound parameters, which
+    PostgreSQL does not match between the select list and a repeated GROUP BY expression."""
+    return [literal_column(str(i)) for i in range(1, n + 1)]
+
+
 def split(rows) -> tuple[dict, dict]:
     """(current, previous) dicts from rows of (is_current, key, value)."""
     cur: dict = {}
@@ -108,7 +114,7 @@ def deadline_counts(project_id: int, kinds: list[str], span: Span, *where, by=No
     cols = [span.current(d.due_at), d.kind] + ([by] if by is not None else []) + [outcome]
     stmt = (select(*cols, func.count())
             .where(d.project_id == project_id, d.kind.in_(kinds), span.within(d.due_at), *where)
-            .group_by(*cols))
+            .group_by(*columns(len(cols))))
     out: dict = {}
     for row in db.session.execute(stmt):
         *key, result, n = row

@@ -10,7 +10,7 @@ from sqlalchemy import Integer, case, cast, func, literal, select
 from ...extensions import db
 from ...models import RepairOrder, Role, ServiceForm, User
 from ...models.job import FeeHandover, Payment
-from .tables import COUNT, FEN, PERCENT, SCORE, Line, Span, Table, on_time_rate, seconds_between, split
+from .tables import COUNT, FEN, PERCENT, SCORE, Line, Span, Table, columns, on_time_rate, seconds_between, split
 
 O = RepairOrder
 # "back at base the technician hands the collected money to the 房管员": we count a handover
@@ -38,7 +38,7 @@ def tables(project_id: int, span: Span, by_person: dict) -> list[Table]:
     jobs = split(db.session.execute(
         select(span.current(O.created_at), O.technician_id, func.count())
         .where(O.project_id == project_id, span.within(O.created_at), O.technician_id.is_not(None))
-        .group_by(span.current(O.created_at), O.technician_id)))
+        .group_by(*columns(2))))
     merged: dict = {}
     for (is_cur, _kind, who), outcomes in by_person.items():
         bucket = merged.setdefault((is_cur, who), {})
@@ -50,12 +50,12 @@ def tables(project_id: int, span: Span, by_person: dict) -> list[Table]:
         select(span.current(O.created_at), O.technician_id, func.avg(ServiceForm.overall))
         .join(ServiceForm, ServiceForm.order_id == O.id)
         .where(O.project_id == project_id, span.within(O.created_at))
-        .group_by(span.current(O.created_at), O.technician_id)))
+        .group_by(*columns(2))))
     P = Payment
     collected = split(db.session.execute(
         select(span.current(P.paid_at), P.technician_id, func.sum(P.amount_fen))
         .where(P.project_id == project_id, span.within(P.paid_at))
-        .group_by(span.current(P.paid_at), P.technician_id)))
+        .group_by(*columns(2))))
     in_time = case((seconds_between(FeeHandover.confirmed_at, P.paid_at) <= HANDOVER_WITHIN.total_seconds(),
                     literal(1)), else_=literal(0))
     handed = {}
@@ -67,7 +67,7 @@ def tables(project_id: int, span: Span, by_person: dict) -> list[Table]:
                                  else_=literal(0))))
             .outerjoin(FeeHandover, FeeHandover.payment_id == P.id)
             .where(P.project_id == project_id, span.within(P.paid_at), P.method == "cash")
-            .group_by(span.current(P.paid_at), P.technician_id)):
+            .group_by(*columns(2))):
         handed.setdefault(is_cur, {})[who] = round(100.0 * (on_time_n or 0) / cash, 1) if cash else None
         open_diff[0 if is_cur else 1][who] = int(diff_n or 0)
     names = _names(project_id, set(jobs[0]) | set(jobs[1]) | set(collected[0]) | set(collected[1]))
