@@ -60,7 +60,7 @@ def test_an_order_reopened_by_a_follow_up_visit_is_not_a_first_time_fix(report):
     assert got["first_time_fix"] == (50.0, 100.0)
     assert got["revisited"] == (1, 0)
     assert got["quotes_declined"] == (1, 0)
-    assert got["quotes_declined_rate"] == (33.3, None)
+    assert got["quotes_declined_rate"] == (33.3, 0.0)  # 1 declined of 3 closed; October: 0 of 1
 
 
 def test_average_time_from_the_call_to_arrival_and_to_completion(report):

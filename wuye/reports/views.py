@@ -55,6 +55,9 @@ def link(report, table, line) -> str | None:
             return None
         return url_for("desk.board", day_from=report.period.start.isoformat(), day_to=report.period.last.isoformat(),
                        **args)
+    if args.pop("actions", None):
+        return url_for("complaints.actions")  # the corrective actions customer service follows up
+    # the complaint board filters by class, not by date: it shows what is open and the last month's closed
     return url_for("complaints.board", **args)
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import and_, case, exists, func, literal, select
 
 from ...extensions import db
 from ...labels import CATEGORIES, SOURCES, URGENCIES, category_label, label
-from ...models import Building, Deadline, Quote, RepairOrder, Unit, Visit
+from ...models import Building, Deadline, RepairOrder, Unit, Visit
 from ...workflow.repair import OPEN_STATES, RepairState
 from ..deadlines import REPAIR, RULES
 from .tables import COUNT, HOURS, MINUTES, PERCENT, Line, Span, Table, columns, deadline_counts, on_time_rate, rate, \
@@ -138,29 +138,30 @@ def durations(project_id: int, span: Span) -> Table:
 
 
 def first_time_fix(project_id: int, span: Span) -> Table:
-    """Completed at the first visit: no follow-up visit was booked (约好下次维修时间)."""
+    """First-time fixes: completed at the first visit, no follow-up visit booked (约好下次维修时间).
+    Quotes declined: orders that ended 客户谢绝, over those closed after the customer heard the quote
+    (completed or declined) — read from the orders alone, no join of the quotes."""
     revisit = exists().where(Visit.order_id == O.id, Visit.number > 1)
     fixed_first = case((revisit, literal(0)), else_=literal(1))
-    stmt = (select(span.current(O.created_at), func.count(), func.sum(fixed_first))
-            .where(*_where(project_id, span), O.state == RepairState.COMPLETED)
-            .group_by(*columns(1)))
-    got = {cur: (n, first or 0) for cur, n, first in db.session.execute(stmt)}
-    now, before = got.get(1, (0, 0)), got.get(0, (0, 0))
-    stmt = (select(span.current(O.created_at), Quote.decision, func.count(func.distinct(O.id)))
-            .join(Quote, Quote.order_id == O.id)
-            .where(*_where(project_id, span), Quote.decision.is_not(None))
-            .group_by(*columns(2)))
-    qcur, qprev = split(db.session.execute(stmt))
+    closed = [RepairState.COMPLETED.value, RepairState.DECLINED.value]
+    got: dict = {}
+    for is_cur, state, n, first in db.session.execute(
+            select(span.current(O.created_at), O.state, func.count(), func.sum(fixed_first))
+            .where(*_where(project_id, span), O.state.in_(closed)).group_by(*columns(2))):
+        got[(is_cur, state)] = (n, int(first or 0))
+
+    def figures(is_cur):
+        done, first = got.get((is_cur, RepairState.COMPLETED), (0, 0))
+        declined = got.get((is_cur, RepairState.DECLINED), (0, 0))[0]
+        return done, first, declined
+    c, p = figures(1), figures(0)
     return Table("repairs_quality", _("First-time fixes and quotes"), PERCENT, [
-        Line("first_time_fix", _("First-time fix rate"), rate(now[1], now[0]), rate(before[1], before[0]),
+        Line("first_time_fix", _("First-time fix rate"), rate(c[1], c[0]), rate(p[1], p[0]),
              {"revisit": "0", "state": "completed"}),
-        Line("revisited", _("Completed after a follow-up visit"), now[0] - now[1], before[0] - before[1],
+        Line("revisited", _("Completed after a follow-up visit"), c[0] - c[1], p[0] - p[1],
              {"revisit": "1", "state": "completed"}, unit=COUNT),
-        Line("quotes_declined", _("Quotes declined"), qcur.get("declined", 0), qprev.get("declined", 0),
-             {"state": "declined"}, unit=COUNT),
-        Line("quotes_declined_rate", _("Share of quotes declined"),
-             rate(qcur.get("declined", 0), qcur.get("declined", 0) + qcur.get("consented", 0)),
-             rate(qprev.get("declined", 0), qprev.get("declined", 0) + qprev.get("consented", 0)),
+        Line("quotes_declined", _("Quotes declined"), c[2], p[2], {"state": "declined"}, unit=COUNT),
+        Line("quotes_declined_rate", _("Share of quotes declined"), rate(c[2], c[2] + c[0]), rate(p[2], p[2] + p[0]),
              {"state": "declined"}),
     ], chart=None, target="repairs")
 
