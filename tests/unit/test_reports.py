@@ -148,6 +148,7 @@ def test_a_quarter_compares_with_the_quarter_before_and_custom_days_with_as_many
     c = parse("2026-11-01..2026-11-10", date(2026, 11, 30))
     assert (c.previous().start, c.previous().end) == (date(2026, 10, 22), date(2026, 11, 1))
     assert parse(None, date(2026, 11, 30)).code == "2026-11"
-    for bad in ("2026-13", "11/2026", "2026-11-10..2026-11-01", "2026-01-01..2030-01-01"):
+    for bad in ("2026-13", "11/2026", "2026-11-10..2026-11-01", "2026-01-01..2030-01-01", "9999-12", "0001-01",
+                "0000", "2026-02-30..2026-03-01"):
         with pytest.raises(PeriodError):
             parse(bad, date(2026, 11, 30))

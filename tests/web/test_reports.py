@@ -56,11 +56,13 @@ def test_a_department_head_sees_only_the_complaint_figures_of_their_department(n
     assert 'id="s-complaints"' in html and 'id="s-repairs"' not in html and 'id="s-money"' not in html
 
 
-def test_a_period_that_cannot_be_read_is_a_400_with_the_reason(november, as_role):
+def test_a_period_that_cannot_be_read_is_a_422_with_the_reason_beside_this_month(november, as_role):
     r = as_role("project_manager").get("/reports/?p=2026-13")
-    assert r.status_code == 400
+    assert r.status_code == 422
+    assert "请按 2026-11、2026-Q4、2026 或起止日期填写期间。" in r.get_data(as_text=True)
     r = as_role("project_manager").get("/reports/?from=2026-11-10&to=2026-11-01")
-    assert r.status_code == 400
+    assert r.status_code == 422 and "结束日期早于开始日期。" in r.get_data(as_text=True)
+    assert as_role("project_manager").get("/reports/export.xlsx?p=13").status_code == 422
 
 
 def test_every_table_downloads_as_xlsx_opened_by_openpyxl(november, as_role):

@@ -34,14 +34,19 @@ def _project() -> Project:
     return project
 
 
-def _report():
-    project = _project()
+def _period(project: Project):
     today = local_day(clock_now(), project.timezone)
+    return reports.parse(request.args.get("p", "")[:40], today, request.args.get("from", "")[:10] or None,
+                         request.args.get("to", "")[:10] or None)
+
+
+def _report():
+    """The report the query asks for; a period that cannot be read is a 422 saying why."""
+    project = _project()
     try:
-        period = reports.parse(request.args.get("p", "")[:40], today, request.args.get("from", "")[:10] or None,
-                               request.args.get("to", "")[:10] or None)
+        period = _period(project)
     except reports.PeriodError as e:
-        abort(400, description=str(e))
+        abort(422, description=str(e))
     return reports.build(project, period, current_user)
 
 
@@ -78,7 +83,13 @@ def _context(report) -> dict:
 @bp.route("/")
 @roles(READERS)
 def index():
-    return render("reports/index.html", **_context(_report()))
+    project = _project()
+    try:
+        return render("reports/index.html", **_context(reports.build(project, _period(project), current_user)))
+    except reports.PeriodError as e:  # the period form again, on this month, with the reason
+        today = local_day(clock_now(), project.timezone)
+        report = reports.build(project, reports.month_of(today), current_user)
+        return render("reports/index.html", status=422, error=str(e), **_context(report))
 
 
 @bp.route("/print")

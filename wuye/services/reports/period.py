@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from ...i18n import local_to_utc
 
 KINDS = ("month", "quarter", "year", "custom")
+YEARS = range(2000, 2100)  # what a review can ask for; also keeps the periods before and after valid dates
 MAX_CUSTOM_DAYS = 366 * 2
 
 
@@ -88,6 +89,13 @@ def parse(code: str | None, today: date, day_from: str | None = None, day_to: st
     code = (code or "").strip()
     if not code:
         return month_of(today)
+    period = _read(code)
+    if period.start.year not in YEARS or period.last.year not in YEARS:
+        raise PeriodError(_("Give the period as 2026-11, 2026-Q4, 2026 or two dates."))
+    return period
+
+
+def _read(code: str) -> Period:
     try:
         if m := re.fullmatch(r"(\d{4})-(\d{2})", code):
             return month_of(date(int(m[1]), int(m[2]), 1))
