@@ -70,6 +70,7 @@ def test_a_project_manager_reviews_november_follows_a_figure_downloads_and_print
     page.get_by_role("link", name="打印管理评审报告").click()
     expect(page.get_by_role("heading", name="评审决议")).to_be_visible()
     page.emulate_media(media="print")
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
     shot(page, "reports-print-a4")
     assert page.locator("svg.wuye-chart").count() >= 10
     assert violations == []
