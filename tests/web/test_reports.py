@@ -91,3 +91,9 @@ def test_the_a4_review_report_has_the_period_the_project_the_charts_and_room_for
     assert "翠湖花园" in html and "2026-11-01" in html and "2026-11-30" in html
     assert html.count("<svg") >= 10
     assert 'class="review-decisions"' in html
+
+
+def test_the_admin_reads_a_projects_figures_without_links_to_boards_it_may_not_open(november, as_role):
+    html = as_role("admin").get("/reports/?p=2026-11&project=P1").get_data(as_text=True)
+    assert 'id="t-repairs_source"' in html and "/desk/repairs?" not in html and "/complaints/?" not in html
+    assert "project=P1" in html  # the period links keep the project

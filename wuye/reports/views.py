@@ -4,7 +4,7 @@ Every view reads the same `services.reports.build`; a period that cannot be read
 reason in the reader's language."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, request, url_for
+from flask import Blueprint, Response, abort, current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -13,8 +13,8 @@ from ..extensions import db
 from ..htmx import render
 from ..i18n import local_day
 from ..clock import now as clock_now
-from ..models import Project, Role
-from ..permissions import roles
+from ..models import Project
+from ..permissions import declared_roles, roles
 from ..services import reports
 from . import charts, export
 
@@ -50,20 +50,26 @@ def _report():
     return reports.build(project, period, current_user)
 
 
+def _may_open(endpoint: str) -> bool:
+    return current_user.role in (declared_roles(current_app.view_functions[endpoint]) or ())
+
+
 def link(report, table, line) -> str | None:
-    """The board listing what is behind a figure: the period's days and the line's filters."""
+    """The board listing what is behind a figure — the period's days and the line's filters — if the
+    reader may open that board (the admin may not)."""
     if line.link is None or table.target is None:
         return None
     args = dict(line.link)
     if table.target == "repairs":
-        if Role.DEPT_HEAD == current_user.role:
+        if not _may_open("desk.board"):
             return None
         return url_for("desk.board", day_from=report.period.start.isoformat(), day_to=report.period.last.isoformat(),
                        **args)
-    if args.pop("actions", None):
-        return url_for("complaints.actions")  # the corrective actions customer service follows up
+    endpoint = "complaints.actions" if args.pop("actions", None) else "complaints.board"
+    if not _may_open(endpoint):
+        return None
     # the complaint board filters by class, not by date: it shows what is open and the last month's closed
-    return url_for("complaints.board", **args)
+    return url_for(endpoint, **({} if endpoint == "complaints.actions" else args))
 
 
 def _period_links(report) -> dict:
