@@ -133,6 +133,8 @@ def _register_blueprints(app: Flask) -> None:
     from .complaints import blueprint as complaints_blueprint
     app.register_blueprint(complaints_blueprint())
     complaint_labels.register(app)
+    from .reports.views import bp as reports_bp
+    app.register_blueprint(reports_bp)
 
     from .permissions import PUBLIC, roles
     app.view_functions["static"] = roles(PUBLIC)(app.view_functions["static"])

@@ -59,6 +59,8 @@ def seed(skip_if_present: bool = False, orders: int = 90, rng_seed: int = 202611
     _seed_orders(project, rng, orders)
     from .demo_complaints import seed_complaints
     seed_complaints(project)
+    from .demo_reports import seed_feedback  # 服务单, 回访 and cash handed over: the review's figures
+    seed_feedback(project)
     return True
 
 

@@ -16,6 +16,7 @@ EMPLOYEES = SIGNED_IN - {"admin"}
 CS = {"clerk", "cs_supervisor"}
 MANAGERS = {"cs_supervisor", "project_manager"}
 BOARD = {"clerk", "dept_head", "cs_supervisor", "project_manager"}
+REPORTS = {"cs_supervisor", "project_manager", "admin", "dept_head"}
 
 # endpoint → (method, url template, roles that get through)
 MATRIX = {
@@ -122,6 +123,12 @@ MATRIX = {
     "fees.confirm": ("POST", "/fees/payments/999/confirm", {"housing_officer"}),
     "fees.daily": ("GET", "/fees/daily", {"housing_officer"}),
     "fees.held": ("GET", "/tech/fees", {"technician"}),
+    # figures for management review (issue 14): managers and the admin; a dept_head their department's
+    "reports.index": ("GET", "/reports/", REPORTS),
+    "reports.print_review": ("GET", "/reports/print", REPORTS),
+    "reports.chart_css": ("GET", "/reports/charts.css", REPORTS),
+    "reports.export_xlsx": ("GET", "/reports/export.xlsx", REPORTS),
+    "reports.export_csv": ("GET", "/reports/export.csv", REPORTS),
 }
 
 

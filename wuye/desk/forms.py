@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, RadioField,
                      SelectField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..models import Source, Urgency
 from ..formkit import ChinesePhone, options, values
@@ -158,3 +158,10 @@ class BoardFilterForm(FlaskForm):
     day_to = DateField(_l("To"), validators=[Optional()])
     overdue = BooleanField(_l("Overdue"))  # 超时: a running deadline past due
     before = IntegerField(validators=[Optional()])
+    # set by the links of /reports/ (kept as hidden fields on the board)
+    source = StringField(validators=[Optional(), Length(max=20)])
+    category = StringField(validators=[Optional(), Length(max=32)])
+    building = IntegerField(validators=[Optional()])
+    open = StringField(validators=[Optional(), AnyOf(["1"])])
+    revisit = StringField(validators=[Optional(), AnyOf(["0", "1"])])
+    late = StringField(validators=[Optional(), Length(max=40)])

@@ -146,7 +146,9 @@ def _board_filter(form: BoardFilterForm) -> BoardFilter:
         state=form.state.data or None, urgency=form.urgency.data or None,
         technician_id=form.technician.data or None, unit_id=form.unit.data or None,
         day_from=form.day_from.data, day_to=form.day_to.data, q=form.q.data, before=form.before.data,
-        overdue=bool(form.overdue.data))
+        overdue=bool(form.overdue.data), source=form.source.data or None, category=form.category.data or None,
+        building_id=form.building.data or None, still_open=form.open.data == "1",
+        revisit={"1": True, "0": False}.get(form.revisit.data or ""), late=form.late.data or None)
 
 
 @bp.route("/repairs")

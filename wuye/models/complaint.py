@@ -185,6 +185,7 @@ class Complaint(db.Model):
         Index("ix_complaint_project_receiver", "project_id", "received_by_id", "id"),
         Index("ix_complaint_project_handler", "project_id", "handler_id", "id"),
         Index("ix_complaint_project_review", "project_id", "management_review", "id"),
+        Index("ix_complaint_project_received", "project_id", "received_at"),  # the reports by period
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
@@ -324,6 +325,7 @@ class CorrectiveAction(db.Model):
         UniqueConstraint("complaint_id", "seq"),
         Index("ix_corrective_action_owner", "project_id", "owner_id", "state"),
         Index("ix_corrective_action_tracking", "project_id", "state", "due_at"),  # CS's follow-up lists
+        Index("ix_corrective_action_project_due", "project_id", "due_at"),  # the reports by period
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"))

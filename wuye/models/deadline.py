@@ -41,6 +41,9 @@ class Deadline(db.Model):
         _partial("uq_deadline_subject_kind_running", "subject_type", "subject_id", "kind",
                  where=RUNNING, unique=True),
         Index("ix_deadline_subject", "subject_type", "subject_id", "id"),
+        # the reports' on-time rates, counted from the index alone
+        Index("ix_deadline_project_kind_due", "project_id", "kind", "due_at", "met_at", "breached_at", "closed_at",
+              "responsible_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     subject_type: Mapped[str] = mapped_column(String(30))

@@ -126,6 +126,7 @@ class Payment(db.Model):
     __table_args__ = (
         UniqueConstraint("order_id"),
         Index("ix_payment_technician_method", "technician_id", "method", "id"),
+        Index("ix_payment_project_paid", "project_id", "paid_at"),  # the reports' money by period
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("repair_order.id"))

@@ -46,6 +46,9 @@ class RepairOrder(db.Model):
         Index("ix_repair_order_project_created", "project_id", "created_at"),
         Index("ix_repair_order_project_phone", "project_id", "contact_phone"),
         Index("ix_repair_order_project_appointment", "project_id", "appointment_start"),
+        # the reports count a period's orders by each of these from the index alone
+        Index("ix_repair_order_project_report", "project_id", "created_at", "state", "source", "category", "urgency",
+              "technician_id", "unit_id"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))

@@ -86,7 +86,8 @@ class ReturnVisit(db.Model):
     """回访: customer service calls the resident back, here opened by a low score on the 服务单."""
 
     __tablename__ = "return_visit"
-    __table_args__ = (Index("ix_return_visit_project_open", "project_id", "done_at", "id"),)
+    __table_args__ = (Index("ix_return_visit_project_open", "project_id", "done_at", "id"),
+                      Index("ix_return_visit_project_opened", "project_id", "opened_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("repair_order.id"), index=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))

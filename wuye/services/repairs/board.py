@@ -24,6 +24,13 @@ class BoardFilter:
     day_to: date | None = None
     q: str | None = None
     overdue: bool = False  # only orders with a running deadline past due
+    # the figures of /reports/ open the orders behind them with these
+    source: str | None = None
+    category: str | None = None
+    building_id: int | None = None
+    still_open: bool = False
+    revisit: bool | None = None  # True: a follow-up visit was booked; False: none was
+    late: str | None = None  # a deadline kind: met late or missed
     before: int | None = None  # keyset cursor: show orders with a smaller id
 
 
@@ -40,6 +47,7 @@ def search(project: Project, f: BoardFilter, limit: int) -> tuple[list[RepairOrd
         stmt = stmt.where(RepairOrder.unit_id == f.unit_id)
     if f.overdue:
         stmt = stmt.where(RepairOrder.id.in_(overdue_subjects("repair_order", project.id, clock_now())))
+    stmt = _report_filters(stmt, project, f)
     if f.day_from:
         stmt = stmt.where(RepairOrder.created_at >= day_bounds_utc(f.day_from, project.timezone)[0])
     if f.day_to:
@@ -62,6 +70,30 @@ def search(project: Project, f: BoardFilter, limit: int) -> tuple[list[RepairOrd
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, (rows[-1].id if more and rows else None)
+
+
+def _report_filters(stmt, project: Project, f: BoardFilter):
+    from ..models import Deadline, Visit
+    from ..workflow.repair import OPEN_STATES
+    if f.source:
+        stmt = stmt.where(RepairOrder.source == f.source)
+    if f.category:
+        stmt = stmt.where(RepairOrder.category == f.category)
+    if f.building_id:
+        stmt = stmt.where(RepairOrder.unit_id.in_(select(Unit.id).where(Unit.project_id == project.id,
+                                                                        Unit.building_id == f.building_id)))
+    if f.still_open:
+        stmt = stmt.where(RepairOrder.state.in_([s.value for s in OPEN_STATES]))
+    if f.revisit is not None:
+        revisited = select(Visit.order_id).where(Visit.number > 1)
+        stmt = stmt.where(RepairOrder.id.in_(revisited) if f.revisit else RepairOrder.id.not_in(revisited))
+    if f.late:
+        late = select(Deadline.subject_id).where(
+            Deadline.project_id == project.id, Deadline.subject_type == "repair_order", Deadline.kind == f.late,
+            or_(Deadline.met_at > Deadline.due_at, Deadline.breached_at.is_not(None),
+                and_(Deadline.met_at.is_(None), Deadline.closed_at.is_(None), Deadline.due_at < clock_now())))
+        stmt = stmt.where(RepairOrder.id.in_(late))
+    return stmt
 
 
 def ascii_prefix(column, prefix: str):

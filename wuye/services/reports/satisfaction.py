@@ -1,0 +1,60 @@
+"""Satisfaction: the residents' 服务单 (response rate, scores) and the 回访 that low scores open."""
+from __future__ import annotations
+
+from collections import Counter
+
+from flask_babel import gettext as _
+from sqlalchemy import case, func, literal, select
+
+from ...extensions import db
+from ...models import RepairOrder, ReturnVisit, ServiceForm
+from ...workflow.repair import RepairState
+from .tables import COUNT, PERCENT, SCORE, Line, Span, Table, columns, rate
+
+O = RepairOrder
+
+
+def tables(project_id: int, span: Span) -> list[Table]:
+    # one pass over the period's closed orders and their 服务单: (period, state, score) → orders
+    closed = [RepairState.COMPLETED.value, RepairState.DECLINED.value]
+    groups = db.session.execute(
+        select(span.current(O.created_at), O.state, ServiceForm.overall, func.count())
+        .outerjoin(ServiceForm, ServiceForm.order_id == O.id)
+        .where(O.project_id == project_id, span.within(O.created_at), O.state.in_(closed))
+        .group_by(*columns(3))).all()
+    got = {1: Counter(), 0: Counter()}  # per period: completed, answered, forms, sum, and n per score
+    for is_cur, state, score, n in groups:
+        k = got[is_cur]
+        if state == RepairState.COMPLETED:
+            k["completed"] += n
+            k["answered"] += n if score is not None else 0
+        if score is not None:
+            k[score] += n
+            k["forms"] += n
+            k["sum"] += score * n
+    now, before = got[1], got[0]
+
+    def average(k):
+        return round(k["sum"] / k["forms"], 2) if k["forms"] else None
+    R = ReturnVisit
+    done = case((R.done_at.is_not(None), literal(1)), else_=literal(0))
+    visits = {c: (n, int(d or 0)) for c, n, d in db.session.execute(
+        select(span.current(R.opened_at), func.count(), func.sum(done))
+        .where(R.project_id == project_id, span.within(R.opened_at)).group_by(*columns(1)))}
+    vnow, vbefore = visits.get(1, (0, 0)), visits.get(0, (0, 0))
+    return [
+        Table("satisfaction_forms", _("Service forms"), PERCENT, [
+            Line("response_rate", _("Completed orders with a service form"), rate(now["answered"], now["completed"]),
+                 rate(before["answered"], before["completed"]), {"state": "completed"}),
+            Line("forms", _("Service forms received"), now["forms"], before["forms"], unit=COUNT),
+            Line("average", _("Average overall score"), average(now), average(before), unit=SCORE),
+        ], chart=None, target="repairs"),
+        Table("satisfaction_scores", _("Overall score on the service form"), COUNT,
+              [Line(str(s), _("%(n)d of 5", n=s), now[s], before[s], None)
+               for s in (5, 4, 3, 2, 1)], target="repairs"),
+        Table("satisfaction_return_visits", _("Return visits"), COUNT, [
+            Line("opened", _("Return visits opened"), vnow[0], vbefore[0]),
+            Line("done", _("Completed"), vnow[1], vbefore[1]),
+            Line("open", _("Still open"), vnow[0] - vnow[1], vbefore[0] - vbefore[1]),
+        ]),
+    ]

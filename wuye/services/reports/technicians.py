@@ -1,0 +1,82 @@
+"""Per technician: jobs, deadlines kept, the residents' 服务单 score, fees collected and handed to the
+房管员 in time, differences — each a GROUP BY technician over the period."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import gettext as _
+from sqlalchemy import Integer, case, cast, func, literal, select
+
+from ...extensions import db
+from ...models import RepairOrder, Role, ServiceForm, User
+from ...models.job import FeeHandover, Payment
+from .tables import COUNT, FEN, PERCENT, SCORE, Line, Span, Table, columns, on_time_rate, seconds_between, split
+
+O = RepairOrder
+# "back at base the technician hands the collected money to the 房管员": we count a handover
+# within a day of the payment as on time
+HANDOVER_WITHIN = timedelta(hours=24)
+
+
+def _names(project_id: int, ids) -> dict:
+    ids = {i for i in ids if i is not None}
+    rows = db.session.execute(select(User.id, User.name).where(
+        User.project_id == project_id, (User.role == Role.TECHNICIAN) | User.id.in_(ids)))
+    return dict(rows.all())
+
+
+def _table(key, title, unit, cur, prev, names, link=True, note=None) -> Table:
+    ids = sorted(set(cur) | set(prev), key=lambda i: names.get(i, ""))
+    return Table(key, title, unit, [
+        Line(str(i), names.get(i, _("Not dispatched")) if i else _("Not dispatched"), cur.get(i, 0 if unit == COUNT else None),
+             prev.get(i, 0 if unit == COUNT else None), {"technician": i} if link and i else None)
+        for i in ids], target="repairs" if link else None, note=note)
+
+
+def tables(project_id: int, span: Span, by_person: dict) -> list[Table]:
+    """`by_person`: repairs.deadline_counts_by_person, computed once for both areas."""
+    jobs = split(db.session.execute(
+        select(span.current(O.created_at), O.technician_id, func.count())
+        .where(O.project_id == project_id, span.within(O.created_at), O.technician_id.is_not(None))
+        .group_by(*columns(2))))
+    merged: dict = {}
+    for (is_cur, _kind, who), outcomes in by_person.items():
+        bucket = merged.setdefault((is_cur, who), {})
+        for k, n in outcomes.items():
+            bucket[k] = bucket.get(k, 0) + n
+    on_time = ({w: on_time_rate(o) for (c, w), o in merged.items() if c == 1 and w},
+               {w: on_time_rate(o) for (c, w), o in merged.items() if c == 0 and w})
+    score = split((c, t, round(float(v), 2)) for c, t, v in db.session.execute(
+        select(span.current(O.created_at), O.technician_id, func.avg(ServiceForm.overall))
+        .join(ServiceForm, ServiceForm.order_id == O.id)
+        .where(O.project_id == project_id, span.within(O.created_at))
+        .group_by(*columns(2))))
+    P = Payment
+    collected = split(db.session.execute(
+        select(span.current(P.paid_at), P.technician_id, func.sum(P.amount_fen))
+        .where(P.project_id == project_id, span.within(P.paid_at))
+        .group_by(*columns(2))))
+    in_time = case((seconds_between(FeeHandover.confirmed_at, P.paid_at) <= HANDOVER_WITHIN.total_seconds(),
+                    literal(1)), else_=literal(0))
+    handed = {}
+    open_diff = ({}, {})
+    for is_cur, who, cash, on_time_n, diff_n in db.session.execute(
+            select(span.current(P.paid_at), P.technician_id, func.count(),
+                   func.sum(cast(in_time, Integer)),
+                   func.sum(case((FeeHandover.received_fen != FeeHandover.expected_fen, literal(1)),
+                                 else_=literal(0))))
+            .outerjoin(FeeHandover, FeeHandover.payment_id == P.id)
+            .where(P.project_id == project_id, span.within(P.paid_at), P.method == "cash")
+            .group_by(*columns(2))):
+        handed.setdefault(is_cur, {})[who] = round(100.0 * (on_time_n or 0) / cash, 1) if cash else None
+        open_diff[0 if is_cur else 1][who] = int(diff_n or 0)
+    names = _names(project_id, set(jobs[0]) | set(jobs[1]) | set(collected[0]) | set(collected[1]))
+    return [
+        _table("tech_jobs", _("Jobs per technician"), COUNT, *jobs, names),
+        _table("tech_on_time", _("Deadlines kept per technician"), PERCENT, *on_time, names),
+        _table("tech_score", _("Average service form score per technician"), SCORE, *score, names),
+        _table("tech_collected", _("Fees collected per technician"), FEN, *collected, names, link=False),
+        _table("tech_handed_in_time", _("Cash handed to the housing officer within a day"), PERCENT,
+               handed.get(1, {}), handed.get(0, {}), names, link=False),
+        _table("tech_differences", _("Handovers with a difference"), COUNT, *open_diff, names, link=False),
+    ]
