@@ -73,8 +73,8 @@ def search(project: Project, f: BoardFilter, limit: int) -> tuple[list[RepairOrd
 
 
 def _report_filters(stmt, project: Project, f: BoardFilter):
-    from ..models import Deadline, Visit
-    from ..workflow.repair import OPEN_STATES
+    from ...models import Deadline, Visit
+    from ...workflow.repair import OPEN_STATES
     if f.source:
         stmt = stmt.where(RepairOrder.source == f.source)
     if f.category:
