@@ -12,6 +12,7 @@ from ..database import transaction
 from ..extensions import db
 from ..i18n import day_bounds_utc, local_day
 from ..models import Project, RepairOrder, Role, Source, Unit, Urgency, User
+from ..numbers import get_by_id
 from ..workflow.repair import INTAKE_ROLES, OPEN_STATES, REPAIR, RepairState
 from . import Actor, DomainError, NotAllowed, deadlines
 from .audit import record
@@ -38,7 +39,7 @@ class Intake:
 
 
 def _technician(project: Project, user_id: int) -> User:
-    tech = db.session.get(User, user_id)
+    tech = get_by_id(User, user_id)
     if tech is None or tech.project_id != project.id or tech.role != Role.TECHNICIAN or not tech.active:
         raise DomainError(_("Choose an active technician of this project."))
     return tech
@@ -81,11 +82,11 @@ def create_order(actor: Actor, project: Project, intake: Intake, *, now: datetim
         raise NotAllowed(_("Your role may not take repair requests."))
     at = now or clock_now()
     with transaction():
-        unit = db.session.get(Unit, intake.unit_id)
+        unit = get_by_id(Unit, intake.unit_id)
         if unit is None or unit.project_id != project.id:
             raise DomainError(_("Choose a unit of this project."))
         if intake.source == Source.STAFF:
-            reporter = db.session.get(User, intake.reported_by_id or 0)
+            reporter = get_by_id(User, intake.reported_by_id or 0)
             if reporter is None or reporter.project_id != project.id:
                 raise DomainError(_("Choose the employee who reported it."))
         called_at = intake.called_at or at
