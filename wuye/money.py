@@ -43,9 +43,10 @@ class NumberError(ValueError):
 
 
 def _normalize(raw: str | None) -> str:
-    # NFKC turns full-width digits, ． ， and ￥ into 0-9 . , and ¥
-    text = unicodedata.normalize("NFKC", raw or "").strip().replace("。", ".")
-    return re.sub(r"\s+", "", text)
+    # NFKC turns full-width digits, ． ， ￥ and the ideographic space into 0-9 . , ¥ and a space;
+    # spaces go wherever they are (the same six characters as the phone's preview removes)
+    text = unicodedata.normalize("NFKC", raw or "").replace("。", ".")
+    return re.sub(r"[ \t\n\r\f\v]+", "", text)
 
 
 def _scaled(text: str, places: int, *, malformed, negative, decimals, too_large, limit: int) -> int:

@@ -61,7 +61,7 @@
     var MAX_FEN = 100000000, MAX_QUANTITY_MILLI = 10000000, NUMBER = /^(-?)([0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.([0-9]*))?$/;
 
     function normalize(text) {
-      return String(text == null ? "" : text).normalize("NFKC").trim().replace(/。/g, ".").replace(/\s+/g, "");
+      return String(text == null ? "" : text).normalize("NFKC").replace(/。/g, ".").replace(/[ \t\n\r\f\v]+/g, "");
     }
     // '1,234.5' with places=2 → 123450; null when it is not an allowed number up to limit
     function scaled(text, places, limit) {
