@@ -230,3 +230,66 @@ def test_the_intake_form_takes_any_unit_or_technician_id_and_writes_nothing_when
     outcome("form: repair intake ids (unit, technician)", r.status_code == 303)
     after = db.session.scalar(db.select(db.func.count()).select_from(RepairOrder))
     assert after == before + (r.status_code == 303)
+
+
+@hypothesis_settings(40)
+@given(unit_id=ids_typed)
+def test_a_complaint_names_any_unit_id_without_a_500_and_a_refusal_writes_nothing(org, clerk, clock, unit_id):
+    name = "form: complaint intake unit id"
+    COUNT[name] += 1
+    from wuye.models import Complaint
+    clerk.get("/complaints/new")
+    before = db.session.scalar(db.select(db.func.count()).select_from(Complaint))
+    r = clerk.post("/complaints/new", {"channel": "visit", "unit_id": unit_id, "complainant_name": "李女士",
+                                       "complainant_phone": "13812345678", "content": "楼道灯坏了一周没人修"})
+    assert r.status_code in (303, 422) or (r.status_code == 400 and "\x00" in unit_id), r.status_code
+    outcome(name, r.status_code == 303)
+    after = db.session.scalar(db.select(db.func.count()).select_from(Complaint))
+    assert after == before + (r.status_code == 303)
+
+
+@pytest.fixture
+def resident_form(org, make_order, clock, anon):
+    """A resident on the private link of a completed order, the 服务单 sent once (changeable for 24 h)."""
+    from wuye.services import Actor
+    from wuye.services import resident as links
+    order = make_order(technician=org.users["technician"])
+    Journey(order).to("pay")
+    _link, token = links.issue_link(Actor(org.users["clerk"], "x"), db.session.get(RepairOrder, order.id))
+    anon.get(f"/s/{token}")
+    return anon, token, order.id
+
+
+def _score(text: str) -> int | None:
+    """A score as the radio field reads it (int(): ' 3 ', '+3', full-width '５' are 3 and 5)."""
+    try:
+        value = int(text)
+    except ValueError:
+        return None
+    return value if 1 <= value <= 5 else None
+
+
+scores_typed = st.one_of(st.integers(1, 5).map(str), st.integers(1, 5).map(str), st.integers(1, 5).map(str),
+                         st.sampled_from(NOT_NUMBERS + ["0", "6", "５", " 3 ", "+3", "3.0"]), st.integers().map(str))
+
+
+@hypothesis_settings(40)
+@given(scores=st.lists(scores_typed, min_size=4, max_size=4))
+def test_the_service_form_keeps_scores_from_1_to_5_as_typed_and_refuses_any_other(resident_form, scores):
+    name = "form: 服务单 scores as typed"
+    COUNT[name] += 1
+    from wuye.models.resident import ServiceForm
+    b, token, order_id = resident_form
+    b.get(f"/s/{token}")
+    before = db.session.scalar(db.select(ServiceForm).where(ServiceForm.order_id == order_id))
+    kept = before and (before.overall, before.timeliness, before.attitude, before.quality)
+    r = b.post(f"/s/{token}/form", dict(zip(("overall", "timeliness", "attitude", "quality"), scores)))
+    valid = all(_score(s) is not None for s in scores)
+    assert r.status_code in (303, 422) or (r.status_code == 400 and "\x00" in "".join(scores)), r.status_code
+    outcome(name, r.status_code == 303)
+    db.session.expire_all()
+    form = db.session.scalar(db.select(ServiceForm).where(ServiceForm.order_id == order_id))
+    if r.status_code == 303:
+        assert valid and (form.overall, form.timeliness, form.attitude, form.quality) == tuple(_score(s) for s in scores)
+    else:
+        assert not valid and (form and (form.overall, form.timeliness, form.attitude, form.quality)) == kept
