@@ -24,6 +24,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         static_folder=str(ROOT / "static"),
     )
     os.makedirs(app.instance_path, exist_ok=True)
+    from . import numbers
+    numbers.init_app(app)  # <int:…> routes take only ids that fit a column: before any route is added
     app.config.from_mapping(config_module.from_environment(app.instance_path))
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "translations")
     if test_config:

@@ -52,24 +52,82 @@
     }, "image/png");
   });
 
-  // The fee as the customer will pay it (the server computes it again when the form arrives).
-  function fen(value) { var n = parseFloat(value); return isNaN(n) ? 0 : Math.round(n * 100); }
-  function yuan(f) { return "¥" + (f / 100).toFixed(2); }
+  /* The fee as the customer will pay it: wuye/money.py's rule, in integers, so the phone shows
+     what the server will store. Text is read by the same grammar as the server's parser (¥, 元,
+     full-width digits, thousands commas; no NaN, exponent, minus or third decimal); labour =
+     rate × minutes / 60 and each line = unit price × quantity / 1000, each rounded half up to a
+     fen. tests/fixtures/fee_cases.json is asserted here (in Chromium) and in Python alike. */
+  var money = (function () {
+    var MAX_FEN = 100000000, MAX_QUANTITY_MILLI = 10000000, NUMBER = /^(-?)([0-9]{1,3}(?:,[0-9]{3})+|[0-9]*)(?:\.([0-9]*))?$/;
+
+    function normalize(text) {
+      return String(text == null ? "" : text).normalize("NFKC").replace(/。/g, ".").replace(/[ \t\n\r\f\v]+/g, "");
+    }
+    // '1,234.5' with places=2 → 123450; null when it is not an allowed number up to limit
+    function scaled(text, places, limit) {
+      var m = NUMBER.exec(text);
+      if (!m || !(m[2] || m[3]) || m[1]) return null;
+      var whole = m[2].replace(/,/g, "").replace(/^0+/, ""), frac = (m[3] || "").replace(/0+$/, "");
+      if (frac.length > places || whole.length > 15) return null;
+      while (frac.length < places) frac += "0";
+      var value = Number(whole || "0") * Math.pow(10, places) + Number(frac || "0");
+      return value > limit ? null : value;
+    }
+    function halfUp(numerator, denominator) {  // exact for integers below 2^53
+      var m = numerator * 2 + denominator, q = denominator * 2;
+      return (m - m % q) / q;
+    }
+    function fen(text) {
+      var t = normalize(text).replace(/^¥/, "").replace(/^RMB/, "").replace(/元$/, "");
+      return t ? scaled(t, 2, MAX_FEN) : null;
+    }
+    function milli(text) {
+      var q = scaled(normalize(text), 3, MAX_QUANTITY_MILLI);
+      return q ? q : null;  // more than zero
+    }
+    function minutes(text) {
+      var h = scaled(normalize(text), 2, 2400);
+      return h === null ? null : halfUp(h * 60, 100);
+    }
+    function labourFen(rateFen, mins) { return halfUp(rateFen * mins, 60); }
+    function lineFen(priceFen, qtyMilli) { return halfUp(priceFen * qtyMilli, 1000); }
+    // hours as typed, lines as [{price: text, qty: text}] → {labour, lines, total} in fen, or null
+    function fee(rateFen, hoursText, lines) {
+      var mins = minutes(hoursText);
+      if (mins === null) return null;
+      var out = { labour: labourFen(rateFen, mins), lines: [], total: 0 };
+      out.total = out.labour;
+      for (var i = 0; i < lines.length; i++) {
+        var price = fen(lines[i].price), qty = milli(lines[i].qty);
+        if (price === null || qty === null) return null;
+        out.lines.push(lineFen(price, qty));
+        out.total += out.lines[i];
+      }
+      return out.total > MAX_FEN ? null : out;
+    }
+    function yuan(f) {  // as the server's |money filter shows it: ¥1,234.50
+      var whole = String(Math.floor(f / 100)).replace(/\B(?=(\d{3})+$)/g, ","), cents = String(f % 100);
+      return "¥" + whole + "." + (cents.length < 2 ? "0" + cents : cents);
+    }
+    return { fen: fen, milli: milli, minutes: minutes, labourFen: labourFen, lineFen: lineFen, fee: fee, yuan: yuan };
+  })();
+  window.wuyeMoney = money;
+  function fen(value) { return money.fen(value); }
+  var yuan = money.yuan;
 
   function recompute(form) {
-    var rate = parseInt(form.dataset.labourRate || "0", 10);
-    var hours = parseFloat((form.querySelector("[name='q-labour_hours']") || {}).value || "0") || 0;
-    var total = Math.round(rate * hours);
+    var rate = parseInt(form.dataset.labourRate || "0", 10) || 0, lines = [];
     form.querySelectorAll(".line").forEach(function (line) {
       var select = line.querySelector(".q-item");
       if (!select.value) return;
-      var qty = parseFloat(line.querySelector(".q-qty").value || "0") || 0;
-      total += Math.round(fen(line.querySelector(".q-price").value) * qty);
-      var listed = select.selectedOptions[0].dataset.price;
-      line.querySelector(".q-reason-wrap").hidden = fen(line.querySelector(".q-price").value) === fen(listed);
+      var listed = select.selectedOptions[0].dataset.price, price = line.querySelector(".q-price").value;
+      if (!price.trim()) price = listed;  // an empty price is the list price, as on the server
+      lines.push({ price: price, qty: line.querySelector(".q-qty").value });
+      line.querySelector(".q-reason-wrap").hidden = fen(price) === fen(listed);
     });
+    var total = money.fee(rate, (form.querySelector("[name='q-labour_hours']") || {}).value, lines);
     var out = form.querySelector(".fee-total");
-    if (out) out.textContent = yuan(total);
+    if (out) out.textContent = total ? yuan(total.total) : "—";  // the server says what is wrong
   }
 
   var MAX_SIDE = 1600;  // photos are scaled down on the phone before upload

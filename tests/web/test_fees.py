@@ -107,7 +107,10 @@ def test_more_than_expected_is_flagged_as_over(app, cash, as_role):
     ("1e3", "Enter the amount in yuan, like 120 or 120.50."),
     ("", "Enter the amount received."),
     ("12.345", "An amount has at most two decimals (fen)."),
-    ("99999999", "That amount is too large."),
+    ("99999999", "That amount is too large: at most ¥1,000,000.00."),
+    ("NaN", "Enter the amount in yuan, like 120 or 120.50."),
+    ("Infinity", "Enter the amount in yuan, like 120 or 120.50."),
+    ("-0", "The amount cannot be negative."),
 ])
 def test_bad_amounts_are_refused_with_their_message_and_nothing_is_saved(app, cash, as_role, typed, message):
     a = cash[0]

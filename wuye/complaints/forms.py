@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, IntegerField, RadioField, SelectField,
+from wtforms import (BooleanField, DateField, DateTimeLocalField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..formkit import ChinesePhone, options
+from ..formkit import ChinesePhone, IdField, options
+from ..numbers import id_or_zero
 from . import labels
 
 LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
@@ -19,13 +20,6 @@ LOCAL_MINUTE = "%Y-%m-%dT%H:%M"
 def _choices(table: dict, blank: str | None = None):
     pairs = [(k, v) for k, v in table.items()]
     return options(([("", blank)] if blank is not None else []) + pairs)
-
-
-def _int_or_zero(value) -> int:
-    try:
-        return int(value) if value not in (None, "") else 0
-    except (TypeError, ValueError):
-        return 0
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -39,7 +33,7 @@ class IntakeForm(FlaskForm):
     channel = RadioField(_l("How it came in"), choices=_choices(labels.CHANNELS), default="visit",
                          validators=[InputRequired(_l("Choose how the complaint came in."))])
     unit_query = StringField(_l("Unit"), validators=[Optional(), Length(max=60)])
-    unit_id = IntegerField(validators=[Optional()])
+    unit_id = IdField(validators=[Optional()])
     complainant_name = StringField(_l("Complainant"), validators=[DataRequired(_l("Enter the complainant's name.")),
                                                                   Length(max=50)])
     complainant_phone = StringField(_l("Phone"), validators=[Optional(), Length(max=30), ChinesePhone()])
@@ -126,7 +120,7 @@ class OverruleForm(ClassifyForm):
 
 
 class AssignForm(FlaskForm):
-    handler = SelectField(_l("Handled by"), coerce=_int_or_zero, validate_choice=False,
+    handler = SelectField(_l("Handled by"), coerce=id_or_zero, validate_choice=False,
                           validators=[DataRequired(_l("Choose who handles it."))])
 
 
@@ -138,9 +132,9 @@ class FindingsForm(FlaskForm):
     cause = TextAreaField(_l("Cause"), validators=[DataRequired(_l("Analyse the cause.")), Length(max=4000)])
     responsibility = TextAreaField(_l("Responsibility"),
                                    validators=[DataRequired(_l("State the responsibility.")), Length(max=4000)])
-    responsible_department = SelectField(_l("Responsible department"), coerce=_int_or_zero, default=0,
+    responsible_department = SelectField(_l("Responsible department"), coerce=id_or_zero, default=0,
                                          validate_choice=False)
-    responsible_user = SelectField(_l("Responsible person"), coerce=_int_or_zero, default=0, validate_choice=False)
+    responsible_user = SelectField(_l("Responsible person"), coerce=id_or_zero, default=0, validate_choice=False)
 
 
 class NoteForm(FlaskForm):
@@ -158,7 +152,7 @@ class InspectionForm(FlaskForm):
 class ActionForm(FlaskForm):
     description = TextAreaField(_l("Corrective action"),
                                 validators=[DataRequired(_l("Describe the corrective action.")), Length(max=2000)])
-    owner = SelectField(_l("Person in charge"), coerce=_int_or_zero, validate_choice=False,
+    owner = SelectField(_l("Person in charge"), coerce=id_or_zero, validate_choice=False,
                         validators=[DataRequired(_l("Choose who does it."))])
     due_date = DateField(_l("Due date"), validators=[InputRequired(_l("Set the due date."))])
 
@@ -238,4 +232,4 @@ class BoardFilterForm(FlaskForm):
     overdue = BooleanField(_l("Overdue"))
     review = BooleanField(_l("Management review"))
     validity = SelectField(_l("Validity"), validators=[Optional()], validate_choice=False)
-    department = SelectField(_l("Department"), coerce=_int_or_zero, default=0, validate_choice=False)
+    department = SelectField(_l("Department"), coerce=id_or_zero, default=0, validate_choice=False)

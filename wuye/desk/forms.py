@@ -6,12 +6,13 @@ from datetime import date, datetime, time, timedelta
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, IntegerField, RadioField,
+from wtforms import (BooleanField, DateField, DateTimeLocalField, HiddenField, RadioField,
                      SelectField, StringField, TextAreaField)
 from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional, ValidationError
 
 from ..models import Source, Urgency
-from ..formkit import ChinesePhone, options, values
+from ..formkit import ChinesePhone, IdField, options, values
+from ..numbers import db_id, id_or_zero
 
 WINDOWS = ["08:00-10:00", "10:00-12:00", "12:00-14:00", "14:00-16:00", "16:00-18:00", "18:00-20:00"]
 
@@ -43,13 +44,6 @@ def appointment_days(today: date) -> list[tuple[str, str]]:
     return out
 
 
-def _int_or_zero(value) -> int:
-    try:
-        return int(value) if value not in (None, "") else 0
-    except (TypeError, ValueError):
-        return 0
-
-
 def source_choices():
     return options([(Source.PHONE.value, _l("Phone call")), (Source.WALK_IN.value, _l("In person")),
                     (Source.STAFF.value, _l("Reported by an employee"))])
@@ -62,7 +56,7 @@ def urgency_choices():
 class IntakeForm(FlaskForm):
     source = RadioField(_l("Source"), choices=source_choices(), default=Source.PHONE.value,
                         validators=[InputRequired(_l("Choose how the request came in."))])
-    reported_by = SelectField(_l("Reporting employee"), coerce=int, default=0, validate_choice=False)
+    reported_by = SelectField(_l("Reporting employee"), coerce=db_id, default=0, validate_choice=False)
     unit_query = StringField(_l("Unit"), validators=[Optional(), Length(max=60)])
     unit_id = HiddenField(validators=[DataRequired(_l("Choose the unit from the search results."))])
     contact_name = StringField(_l("Contact name"),
@@ -81,13 +75,13 @@ class IntakeForm(FlaskForm):
                                    validate_choice=False)
     appointment_window = SelectField(_l("Time window"), choices=options([("", "—")] + [(w, w) for w in WINDOWS]),
                                      default="", validators=[Optional()])
-    technician = SelectField(_l("Dispatch to"), coerce=int, default=0, validate_choice=False)
+    technician = SelectField(_l("Dispatch to"), coerce=db_id, default=0, validate_choice=False)
     # sent by the confirm button shown when an emergency would be filed already overdue
     overdue_confirmed = BooleanField()
 
     def validate_unit_id(self, field):
         try:
-            int(field.data)
+            db_id(field.data)
         except (TypeError, ValueError):
             raise ValidationError(_l("Choose the unit from the search results.")) from None
 
@@ -123,12 +117,12 @@ class IntakeForm(FlaskForm):
 
 
 class DispatchForm(FlaskForm):
-    technician = SelectField(_l("Technician"), coerce=int, validate_choice=False,
+    technician = SelectField(_l("Technician"), coerce=db_id, validate_choice=False,
                              validators=[DataRequired(_l("Choose a technician."))])
 
 
 class ReassignForm(FlaskForm):
-    technician = SelectField(_l("New technician"), coerce=int, validate_choice=False,
+    technician = SelectField(_l("New technician"), coerce=db_id, validate_choice=False,
                              validators=[DataRequired(_l("Choose a technician."))])
     reason = StringField(_l("Reason"), validators=[DataRequired(_l("Give the reason.")), Length(max=500)])
 
@@ -152,16 +146,16 @@ class BoardFilterForm(FlaskForm):
     q = StringField(_l("Search"), validators=[Optional(), Length(max=40)])
     state = SelectField(_l("State"), validators=[Optional()], validate_choice=False)
     urgency = SelectField(_l("Urgency"), validators=[Optional()], validate_choice=False)
-    technician = SelectField(_l("Technician"), coerce=_int_or_zero, default=0, validate_choice=False)
-    unit = IntegerField(validators=[Optional()])
+    technician = SelectField(_l("Technician"), coerce=id_or_zero, default=0, validate_choice=False)
+    unit = IdField(validators=[Optional()])
     day_from = DateField(_l("From"), validators=[Optional()])
     day_to = DateField(_l("To"), validators=[Optional()])
     overdue = BooleanField(_l("Overdue"))  # 超时: a running deadline past due
-    before = IntegerField(validators=[Optional()])
+    before = IdField(validators=[Optional()])
     # set by the links of /reports/ (kept as hidden fields on the board)
     source = StringField(validators=[Optional(), Length(max=20)])
     category = StringField(validators=[Optional(), Length(max=32)])
-    building = IntegerField(validators=[Optional()])
+    building = IdField(validators=[Optional()])
     open = StringField(validators=[Optional(), AnyOf(["1"])])
     revisit = StringField(validators=[Optional(), AnyOf(["0", "1"])])
     late = StringField(validators=[Optional(), Length(max=40)])

@@ -13,6 +13,7 @@ from ..clock import now as clock_now
 from ..i18n import local_day, local_to_utc, zone
 from ..labels import STATES, URGENCIES, category_label
 from ..models import RepairOrder, Role, Unit, User
+from ..numbers import id_or_zero
 from ..permissions import roles
 from ..photos import SIZES, by_kind, photo_response, photos_of
 from ..services import DomainError
@@ -94,8 +95,8 @@ def intake():
     project = current_project()
     form, loads = _intake_form(project)
     unit = None
-    if form.unit_id.data and str(form.unit_id.data).isdigit():
-        unit = db.session.get(Unit, int(form.unit_id.data))
+    if id_or_zero(form.unit_id.data):
+        unit = db.session.get(Unit, id_or_zero(form.unit_id.data))
         if unit is not None and unit.project_id != project.id:
             unit = None
     error = overdue = None

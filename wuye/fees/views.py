@@ -14,6 +14,7 @@ from ..extensions import db
 from ..htmx import is_fragment_request, redirect_to, render
 from ..i18n import day_bounds_utc, local_day
 from ..models import Role
+from ..numbers import arg_id
 from ..permissions import roles
 from ..services import DomainError
 from ..services.repairs import fees
@@ -66,7 +67,7 @@ def _pending_page(status: int = 200, posted: HandoverForm | None = None, posted_
 @roles(Role.HOUSING_OFFICER)
 def index():
     # after a plain (no-JS) post the browser lands here with ?received=<handover id>
-    received = request.args.get("received", type=int)
+    received = arg_id(request.args, "received")
     return _pending_page(done=fees.handover_row(current_project().id, received) if received else None)
 
 
@@ -80,7 +81,7 @@ def confirm(payment_id: int):
     if not form.validate_on_submit():
         return _pending_page(422, form, payment_id)
     try:
-        handover = fees.receive(actor(), payment, form.fen, form.note.data)
+        handover = fees.receive(actor(), payment, form.received.value, form.note.data)
     except DomainError as e:
         db.session.rollback()
         return _pending_page(422, form, payment_id, error=e.message)

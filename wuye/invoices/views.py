@@ -10,6 +10,7 @@ from ..extensions import db
 from ..htmx import is_fragment_request, redirect_to, render
 from ..models import RepairOrder
 from ..models.job import Invoice
+from ..numbers import arg_id
 from ..permissions import roles
 from ..services import DomainError
 from ..services.repairs import invoices as queue
@@ -63,7 +64,7 @@ def _done_message(invoice: Invoice) -> str:
 @roles(DESK)
 def index():
     # after a plain (no-JS) form post the browser lands here with ?issued=<id>
-    issued = queue.in_project(current_project().id, request.args.get("issued", type=int) or 0)
+    issued = queue.in_project(current_project().id, arg_id(request.args, "issued") or 0)
     return _page(done=_done_message(issued) if issued is not None and issued.issued_at else None)
 
 

@@ -1,20 +1,14 @@
-"""Forms of the technician's steps. Money is typed in yuan and kept in fen."""
+"""Forms of the technician's steps. Money is typed in yuan and kept in fen (wuye.money reads it)."""
 from __future__ import annotations
-
-from decimal import Decimal, InvalidOperation
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DecimalField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..formkit import options
+from ..formkit import HoursField, YuanField, options
 from ..services.repairs.technician import CHECKLIST
-
-
-def to_fen(value: Decimal | None) -> int:
-    return int((value or Decimal(0)) * 100)
 
 
 class StepForm(FlaskForm):
@@ -41,9 +35,7 @@ class DoorForm(StepForm):
 class QuoteForm(StepForm):
     """Labour and up to eight material lines, posted as parallel lists."""
 
-    labour_hours = DecimalField(_l("Labour hours"), places=1,
-                                validators=[InputRequired(_l("Enter the labour hours.")),
-                                            NumberRange(min=0, max=24, message=_l("Labour hours must be between 0 and 24."))])
+    labour_hours = HoursField(_l("Labour hours"), validators=[DataRequired(_l("Enter the labour hours."))])
     decline_reason = StringField(_l("Why the customer declined"), validators=[Optional(), Length(max=500)])
     signature = FileField()
 
@@ -83,25 +75,7 @@ def pay_choices():
 
 class PaymentForm(StepForm):
     method = RadioField(_l("Paid by"), choices=pay_choices(), validators=[InputRequired(_l("Choose how the customer paid."))])
-    amount = DecimalField(_l("Amount (¥)"), places=2,
-                          validators=[InputRequired(_l("Enter the amount.")),
-                                      NumberRange(min=0, message=_l("The amount cannot be negative."))])
+    amount = YuanField(_l("Amount (¥)"), validators=[DataRequired(_l("Enter the amount."))])
     difference_reason = StringField(_l("Reason the amount differs from the quote"), validators=[Optional(), Length(max=500)])
     receipt_no = StringField(_l("Receipt number"), validators=[DataRequired(_l("Enter the receipt number.")), Length(max=40)])
     invoice_wanted = BooleanField(_l("The customer wants an invoice"))
-
-
-def parse_quantity(raw: str) -> int:
-    """'1.5' → 1500 thousandths; refuses what is not a number."""
-    try:
-        value = Decimal((raw or "").strip())
-    except InvalidOperation:
-        raise ValidationError(_l("Quantities must be numbers.")) from None
-    return int(value * 1000)
-
-
-def parse_price(raw: str) -> int:
-    try:
-        return int(Decimal((raw or "").strip()) * 100)
-    except InvalidOperation:
-        raise ValidationError(_l("Prices must be numbers.")) from None

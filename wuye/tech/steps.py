@@ -11,6 +11,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from .. import money
 from ..clock import now as clock_now
 from ..desk.forms import WINDOWS, appointment_days, window_times
 from ..extensions import db
@@ -28,6 +29,7 @@ from ..models.offline import IdempotencyRecord, RefusedAction
 from ..services import DomainError, InvalidInput, idempotency
 from ..services.deadlines import table as deadlines
 from ..services.repairs import technician as svc
+from ..numbers import id_or_zero
 from ..services.audit import history, record
 from ..services.repairs.uploads import path_of
 from ..web import actor
@@ -267,20 +269,20 @@ def quote_input(form: f.QuoteForm) -> svc.QuoteInput:
     for item, name, unit, qty, price, reason in rows:
         if not (item or name.strip()):
             continue
-        listed = db.session.get(PriceItem, int(item)) if item.isdigit() else None
-        if item and listed is None:
+        listed = db.session.get(PriceItem, id_or_zero(item)) if item.strip() else None
+        if item.strip() and listed is None:
             raise InvalidInput(_("Choose materials from this project's price list."))
         try:
             lines.append(svc.QuoteLineInput(
                 name=name.strip() or (listed.name if listed else ""), unit=(unit or (listed.unit if listed else ""))[:10],
-                quantity_milli=f.parse_quantity(qty),
-                unit_price_fen=f.parse_price(price) if price.strip() else (listed.price_fen if listed else 0),
+                quantity_milli=money.parse_quantity(qty),
+                unit_price_fen=money.parse_yuan(price) if price.strip() else (listed.price_fen if listed else 0),
                 price_item_id=listed.id if listed else None, price_reason=reason))
-        except f.ValidationError as e:
-            raise InvalidInput(str(e)) from None
+        except money.NumberError as e:
+            raise InvalidInput(e.message) from None
     if len(lines) > 20:
         raise InvalidInput(_("At most 20 material lines."))
-    return svc.QuoteInput(labour_minutes=int(form.labour_hours.data * 60), lines=lines)
+    return svc.QuoteInput(labour_minutes=form.labour_hours.value, lines=lines)
 
 
 def _signature_bytes(form) -> bytes | None:
@@ -342,7 +344,7 @@ def _sign(s, form):
 
 @step("pay", f.PaymentForm, "pay")
 def _pay(s, form):
-    svc.pay(s, svc.PaymentInput(method=form.method.data, amount_fen=f.to_fen(form.amount.data),
+    svc.pay(s, svc.PaymentInput(method=form.method.data, amount_fen=form.amount.value,
                                 receipt_no=form.receipt_no.data, invoice_wanted=form.invoice_wanted.data,
                                 difference_reason=form.difference_reason.data))
 

@@ -206,6 +206,9 @@ def rule_for(project_id: int, kind: str) -> Rule:
     return apply_policy(TABLE[kind], db.session.get(DeadlinePolicy, (project_id, kind)))
 
 
+POLICY_MAX_MINUTES = 60 * 24 * 30  # every length and delay a project may set: 0 minutes to 30 days
+
+
 def set_policy(actor: Actor, project: Project, kind: str, *, minutes: int | None = None,
                warn_percent: int | None = None, warn_minutes: int | None = None,
                escalation_minutes: list[int] | None = None) -> DeadlinePolicy:
@@ -213,13 +216,15 @@ def set_policy(actor: Actor, project: Project, kind: str, *, minutes: int | None
     rule = TABLE.get(kind)
     if rule is None:
         raise DomainError(_("Unknown deadline: %(kind)s", kind=kind))
-    if minutes is not None and not (0 <= minutes <= 60 * 24 * 30):
+    if minutes is not None and not (0 <= minutes <= POLICY_MAX_MINUTES):
         raise DomainError(_("A deadline's length is 0 minutes to 30 days."))
     if warn_percent is not None and not (0 <= warn_percent < 100):
         raise DomainError(_("Warn at 1 to 99 percent of the length, or 0 for no warning."))
+    if warn_minutes is not None and not (0 <= warn_minutes <= POLICY_MAX_MINUTES):
+        raise DomainError(_("Warn 0 minutes to 30 days before the booked time."))
     if escalation_minutes is not None and (len(escalation_minutes) != len(rule.chain) - 1
-                                           or any(m < 0 for m in escalation_minutes)):
-        raise DomainError(_("Give %(n)d escalation delays in minutes, none negative.", n=len(rule.chain) - 1))
+                                           or any(not 0 <= m <= POLICY_MAX_MINUTES for m in escalation_minutes)):
+        raise DomainError(_("Give %(n)d escalation delays of 0 minutes to 30 days.", n=len(rule.chain) - 1))
     with transaction():
         policy = db.session.get(DeadlinePolicy, (project.id, kind))
         if policy is None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
@@ -131,10 +130,8 @@ def recent_handovers(project_id: int, technician_id: int, days: int = 14) -> lis
 
 
 def receive(actor: Actor, payment: Payment, received_fen: int, note: str | None) -> FeeHandover:
-    """The housing officer counts the cash of one order. A difference needs a note."""
-    note = (note or "").strip() or None
-    if received_fen != payment.amount_fen and note is None:
-        raise DomainError(_("The amount received differs from the amount expected: note what the technician said."))
+    """The housing officer counts the cash of one order; confirm_handover holds the rules (a
+    difference needs a note)."""
     return confirm_handover(actor, payment, received_fen, note)
 
 

@@ -19,6 +19,7 @@ from ..deadlines import table as deadlines
 from ..audit import record
 from ..notifications import notify
 from ..numbering import repair_number
+from ...numbers import get_by_id
 
 SUBJECT = "repair_order"
 CALL_TIME_SKEW = timedelta(minutes=1)  # a desk clock a little ahead of the server's is not "the future"
@@ -76,7 +77,7 @@ def overdue_at_intake(project: Project, urgency: str, called_at: datetime, at: d
 
 
 def _technician(project: Project, user_id: int) -> User:
-    tech = db.session.get(User, user_id)
+    tech = get_by_id(User, user_id)
     if tech is None or tech.project_id != project.id or tech.role != Role.TECHNICIAN or not tech.active:
         raise DomainError(_("Choose an active technician of this project."))
     return tech
@@ -112,11 +113,11 @@ def create_order(actor: Actor, project: Project, intake: Intake, *, now: datetim
         raise NotAllowed(_("Your role may not take repair requests."))
     at = now or clock_now()
     with transaction():
-        unit = db.session.get(Unit, intake.unit_id)
+        unit = get_by_id(Unit, intake.unit_id)
         if unit is None or unit.project_id != project.id:
             raise DomainError(_("Choose a unit of this project."))
         if intake.source == Source.STAFF:
-            reporter = db.session.get(User, intake.reported_by_id or 0)
+            reporter = get_by_id(User, intake.reported_by_id or 0)
             if reporter is None or reporter.project_id != project.id:
                 raise DomainError(_("Choose the employee who reported it."))
         called_at = intake.called_at or at

@@ -20,14 +20,15 @@ from ...clock import now as clock_now
 from ...database import locked, transaction
 from ...extensions import db
 from ...models import RepairOrder, Role
-from ...models.job import (FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteLine, SheetRevision,
-                           Signature, Visit, WorkNote)
+from ...models.job import FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteLine, SheetRevision, Signature, Visit, WorkNote
 from ...workflow.repair import REPAIR, RepairState
 from .. import Actor, DomainError, InvalidInput, NotAllowed, times
 from ..deadlines import table as deadlines
 from . import uploads
 from ..audit import record
 from ..notifications import notify
+from ... import money
+from ...numbers import get_by_id
 
 SUBJECT = "repair_order"
 CHECKLIST = ("understood", "uniform", "badge", "cloth_covers", "tools_parts")
@@ -210,30 +211,38 @@ def price_list(project_id: int) -> list[PriceItem]:
 
 
 def compute(project_id: int, q: QuoteInput) -> tuple[int, int, int, list[tuple[QuoteLineInput, int | None, int]]]:
-    """(labour, materials, total, lines with list price and amount) in fen, checked."""
-    if q.labour_minutes < 0 or q.labour_minutes > 24 * 60:
+    """(labour, materials, total, lines with list price and amount) in fen, checked; the rounding
+    is wuye.money's, the one the phone previews."""
+    if not (0 <= q.labour_minutes <= money.MAX_MINUTES):
         raise InvalidInput(_("Labour hours must be between 0 and 24."))
-    rate = labour_rate(project_id)
-    labour = round(rate * q.labour_minutes / 60)
     out = []
     for line in q.lines:
         if not line.name.strip():
             raise InvalidInput(_("Every material line needs a name."))
         if line.quantity_milli <= 0:
             raise InvalidInput(_("Quantities must be more than zero."))
+        if line.quantity_milli > money.MAX_QUANTITY_MILLI:
+            raise InvalidInput(_("A quantity is at most 10,000."))
         if line.unit_price_fen < 0:
             raise InvalidInput(_("Prices cannot be negative."))
+        if line.unit_price_fen > money.MAX_FEN:
+            raise InvalidInput(_("That amount is too large: at most ¥1,000,000.00."))
         listed = None
         if line.price_item_id:
-            item = db.session.get(PriceItem, line.price_item_id)
+            item = get_by_id(PriceItem, line.price_item_id)
             if item is None or item.project_id != project_id:
                 raise InvalidInput(_("Choose materials from this project's price list."))
             listed = item.price_fen
             if line.unit_price_fen != listed and not (line.price_reason or "").strip():
                 raise InvalidInput(_("A price that differs from the price list needs a reason."))
-        out.append((line, listed, round(line.unit_price_fen * line.quantity_milli / 1000)))
-    materials = sum(amount for _line, _listed, amount in out)
-    return labour, materials, labour + materials, out
+        out.append((line, listed))
+    try:
+        fee = money.fee(labour_rate(project_id), q.labour_minutes,
+                        [(line.unit_price_fen, line.quantity_milli) for line, _listed in out])
+    except money.NumberError as e:
+        raise InvalidInput(e.message) from None
+    return (fee.labour_fen, fee.total_fen - fee.labour_fen, fee.total_fen,
+            [(line, listed, amount) for (line, listed), amount in zip(out, fee.line_fen)])
 
 
 def _digest(content: dict) -> str:
@@ -470,6 +479,8 @@ def pay(s: Step, p: PaymentInput) -> Payment:
         raise InvalidInput(_("Choose how the customer paid."))
     if p.amount_fen < 0:
         raise InvalidInput(_("The amount cannot be negative."))
+    if p.amount_fen > money.MAX_FEN:
+        raise InvalidInput(_("That amount is too large: at most ¥1,000,000.00."))
     receipt = (p.receipt_no or "").strip()
     if not receipt or len(receipt) > 40:
         raise InvalidInput(_("Enter the receipt number."))
@@ -524,20 +535,26 @@ def deliver_invoice(s: Step) -> Invoice:
 
 
 def confirm_handover(actor: Actor, payment: Payment, received_fen: int, note_text: str | None = None) -> FeeHandover:
-    """The housing officer counts the cash of one order; a difference is flagged with both names."""
+    """The housing officer counts the cash of one order; a difference needs a note (what the
+    technician said) and is flagged with both names."""
     if actor.role != Role.HOUSING_OFFICER:
         raise NotAllowed(_("Only the housing officer receives fees."))
     if received_fen < 0:
         raise InvalidInput(_("The amount cannot be negative."))
+    if received_fen > money.MAX_FEN:
+        raise InvalidInput(_("That amount is too large: at most ¥1,000,000.00."))
+    note = (note_text or "").strip() or None
     with transaction():
         payment = db.session.get(Payment, payment.id)
         if payment is None or payment.project_id != actor.user.project_id or payment.method != "cash":
             raise DomainError(_("No cash payment to receive here."))
         if db.session.scalar(select(FeeHandover).where(FeeHandover.payment_id == payment.id)):
             raise DomainError(_("This payment was already handed over."))
+        if received_fen != payment.amount_fen and note is None:
+            raise InvalidInput(_("The amount received differs from the amount expected: note what the technician said."))
         h = FeeHandover(payment_id=payment.id, project_id=payment.project_id, technician_id=payment.technician_id,
                         officer_id=actor.user.id, expected_fen=payment.amount_fen, received_fen=received_fen,
-                        note=(note_text or "").strip() or None, confirmed_at=clock_now())
+                        note=note, confirmed_at=clock_now())
         db.session.add(h)
         order = db.session.get(RepairOrder, payment.order_id)
         record(actor, "fee_handover", SUBJECT, order.id, order.project_id, expected_fen=payment.amount_fen,
