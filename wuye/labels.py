@@ -34,6 +34,10 @@ ROLES = {
     "admin": _l("Administrator"),
 }
 
+CONTACT_KINDS = {"owner": _l("Owner"), "tenant": _l("Tenant"), "family": _l("Family member")}
+
+UNIT_STATUSES = {"occupied": _l("Occupied"), "vacant": _l("Vacant"), "rented": _l("Rented")}
+
 CATEGORIES = {
     "plumbing_electric": _l("Water & electricity"),
     "doors_windows": _l("Doors & windows"),
@@ -134,5 +138,7 @@ def register(app) -> None:
         role_label=lambda c: label(ROLES, c),
         action_label=lambda c: label(ACTIONS, c),
         category_label=category_label,
+        contact_kind_label=lambda c: label(CONTACT_KINDS, c),
+        unit_status_label=lambda c: label(UNIT_STATUSES, c),
         event_actor=event_actor,
     )

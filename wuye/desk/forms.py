@@ -13,6 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from ..models import Source, Urgency
 from ..formkit import ChinesePhone, options, values
 
+# the class-level choices only; each view offers its project's own windows (services.orgs.window_choices)
 WINDOWS = ["08:00-10:00", "10:00-12:00", "12:00-14:00", "14:00-16:00", "16:00-18:00", "18:00-20:00"]
 
 
