@@ -76,6 +76,10 @@ def unit_label(building: str, unit_no: str, room: str) -> str:
 def add_unit(project: Project, building: Building, label: str, owner_name: str = "",
              owner_phone: str = "", **fields) -> Unit:
     search_key, room, short_key = unit_keys(building.name, label)
+    m = re.search(r"(\d+)单元(\d+)$", label)  # 3栋2单元1201: entrance 2, floor 12 (as migration 0007 reads it)
+    if m:
+        fields.setdefault("unit_no", m.group(1))
+        fields.setdefault("floor", int(m.group(2)[:-2]) if len(m.group(2)) > 2 else None)
     u = Unit(project_id=project.id, building_id=building.id, label=label, search_key=search_key,
              room=fields.pop("room", None) or room, short_key=short_key, **fields)
     db.session.add(u)
