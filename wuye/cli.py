@@ -57,15 +57,6 @@ def user_add(username, role, project_code, password, name):
     click.echo(f"user {u.username} ({u.role})")
 
 
-def _project(code: str):
-    from .models import Project
-
-    project = db.session.scalar(select(Project).where(Project.code == code.strip().upper()))
-    if project is None:
-        raise click.ClickException(f"no project {code}")
-    return project
-
-
 def _import(kind: str, path: Path, project_code: str, dry_run: bool) -> None:
     from .services import imports
 
