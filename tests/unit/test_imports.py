@@ -1,4 +1,6 @@
-"""Imports of units with contacts and of users (issue 11): all rows or none, idempotent, in any encoding."""
+"""Imports of units with contacts and of users (issue 11): all rows or none, idempotent, in any encoding.
+
+Reasons are checked in Chinese, the language a company's administrator reads by default."""
 from __future__ import annotations
 
 import io
@@ -98,17 +100,17 @@ def test_an_existing_unit_in_the_file_is_matched_by_building_entrance_and_room(o
 
 
 @pytest.mark.parametrize("row, column, reason", [
-    ("3栋,2,15,1501,89.5,自住,业主,王伟,1380000111,是,,,,", "联系人1电话", "not a Chinese mobile or landline"),
-    ("9栋,1,1,101,,自住,业主,王伟,13800001111,是,,,,", "楼栋", "No building “9栋”"),
-    ("3栋,2,15,1501,NaN,自住,业主,王伟,13800001111,是,,,,", "面积(㎡)", "An area is a number"),
-    ("3栋,2,15,1501,1e9,自住,业主,王伟,13800001111,是,,,,", "面积(㎡)", "An area is a number"),
-    ("3栋,2,15,1501,-3,自住,业主,王伟,13800001111,是,,,,", "面积(㎡)", "An area is a number"),
-    ("3栋,2,15,1501,89.555,自住,业主,王伟,13800001111,是,,,,", "面积(㎡)", "An area is a number"),
-    ("3栋,2,十五,1501,89,自住,业主,王伟,13800001111,是,,,,", "楼层", "A floor is a whole number"),
-    ("3栋,2,15,1501,89,卖了,业主,王伟,13800001111,是,,,,", "状态", "is not a status"),
-    ("3栋,2,15,1501,89,自住,房东,王伟,13800001111,是,,,,", "联系人1类型", "is not a contact kind"),
-    ("3栋,2,15,,89,自住,业主,王伟,13800001111,是,,,,", "房号", "A room number is required"),
-    ("3栋,2,15,1501,89,自住,业主,王伟,13800001111,也许,,,,", "联系人1接收消息", "是 or 否"),
+    ("3栋,2,15,1501,89.5,自住,业主,王伟,1380000111,是,,,,", "联系人1电话", "不是有效的手机或固话号码"),
+    ("9栋,1,1,101,,自住,业主,王伟,13800001111,是,,,,", "楼栋", "本项目没有楼栋“9栋”"),
+    ("3栋,2,15,1501,NaN,自住,业主,王伟,13800001111,是,,,,", "面积(㎡)", "面积为大于 0"),
+    ("3栋,2,15,1501,1e9,自住,业主,王伟,13800001111,是,,,,", "面积(㎡)", "面积为大于 0"),
+    ("3栋,2,15,1501,-3,自住,业主,王伟,13800001111,是,,,,", "面积(㎡)", "面积为大于 0"),
+    ("3栋,2,15,1501,89.555,自住,业主,王伟,13800001111,是,,,,", "面积(㎡)", "面积为大于 0"),
+    ("3栋,2,十五,1501,89,自住,业主,王伟,13800001111,是,,,,", "楼层", "楼层为 -10 至 300 之间的整数"),
+    ("3栋,2,15,1501,89,卖了,业主,王伟,13800001111,是,,,,", "状态", "不是有效状态"),
+    ("3栋,2,15,1501,89,自住,房东,王伟,13800001111,是,,,,", "联系人1类型", "不是联系人类型"),
+    ("3栋,2,15,,89,自住,业主,王伟,13800001111,是,,,,", "房号", "请填写房号"),
+    ("3栋,2,15,1501,89,自住,业主,王伟,13800001111,也许,,,,", "联系人1接收消息", "请填写 是 或 否"),
 ])
 def test_one_bad_row_refuses_the_whole_file_with_its_row_column_and_reason_and_writes_nothing(org, row, column, reason):
     units, contacts, events = count(Unit), count(UnitContact), count(AuditEvent)
@@ -120,24 +122,24 @@ def test_one_bad_row_refuses_the_whole_file_with_its_row_column_and_reason_and_w
     assert any(col == column and reason in text for col, text in plan.rows[1].errors), plan.rows[1].errors
     with pytest.raises(imports.ImportRefused) as refused:
         import_units.apply(ADMIN, org.p1, data, "units.csv")
-    assert any(line.startswith("Row 3, column ") for line in refused.value.plan.messages())
+    assert any(line.startswith("第 3 行，") for line in refused.value.plan.messages())
     assert (count(Unit), count(UnitContact), count(AuditEvent)) == (units, contacts, events)
 
 
 def test_duplicate_rows_inside_one_file_are_refused(org):
     plan = import_units.plan(org.p1, csv_bytes([ROWS[0], ROWS[1], ROWS[0].replace("王伟", "王五")]))
     assert [r.action for r in plan.rows] == ["add", "add", "refuse"]
-    assert "same unit as row 2" in plan.rows[2].errors[0][1]
+    assert "与第 2 行是同一房号" in plan.rows[2].errors[0][1]
 
 
 @pytest.mark.parametrize("data, reason", [
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "old Excel file"),
-    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not a spreadsheet"),
-    (b"PK\x03\x04 not really a zip", "cannot be opened as an Excel workbook"),
-    (b"", "empty"),
-    ("姓名,电话\r\n王伟,13800001111\r\n".encode(), "lacks the column(s) 楼栋、房号"),
-    (HEADER.encode() + b"\r\n", "no rows"),
-    (b"\xff\xfe\xfa\xfb\x81\x30", "neither UTF-8 nor GBK"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "旧版 Excel 文件"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "这不是表格文件"),
+    (b"PK\x03\x04 not really a zip", "无法作为 Excel 工作簿"),
+    (b"", "文件为空"),
+    ("姓名,电话\r\n王伟,13800001111\r\n".encode(), "文件缺少列：楼栋、房号"),
+    (HEADER.encode() + b"\r\n", "没有数据行"),
+    (b"\xff\xfe\xfa\xfb\x81\x30", "既不是 UTF-8 也不是 GBK"),
 ])
 def test_a_file_in_the_wrong_format_is_refused_with_a_reason(org, data, reason):
     plan = imports.plan_for("units", org.p1, data, "x")
@@ -193,7 +195,7 @@ def test_the_command_line_import_exits_non_zero_with_the_row_errors_on_stderr(ap
     runner = app.test_cli_runner()
     result = runner.invoke(args=["import", "units", str(bad), "--project", "P1"])
     assert result.exit_code != 0
-    assert "Row 3, column 联系人1电话" in result.stderr
+    assert "第 3 行，联系人1电话 列" in result.stderr
     good = tmp_path / "good.csv"
     good.write_bytes(csv_bytes())
     dry = runner.invoke(args=["import", "units", str(good), "--project", "P1", "--dry-run"])
