@@ -66,7 +66,8 @@ CONTACTS = 3
 def _contact_fields():
     fields = {}
     for i in range(1, CONTACTS + 1):
-        fields[f"c{i}_kind"] = SelectField(_l("Kind"), choices=options(list(CONTACT_KINDS.items())))
+        fields[f"c{i}_kind"] = SelectField(_l("Kind"), choices=options(list(CONTACT_KINDS.items())),
+                                           default="owner" if i == 1 else "family")
         fields[f"c{i}_name"] = StringField(_l("Name"), validators=[Optional(), Length(max=50)])
         fields[f"c{i}_phone"] = StringField(_l("Phone"), validators=[Optional(), ChinesePhone()])
         fields[f"c{i}_phone2"] = StringField(_l("Second phone"), validators=[Optional(), ChinesePhone()])
@@ -87,7 +88,7 @@ class DepartmentForm(FlaskForm):
 class UserForm(FlaskForm):
     username = StringField(_l("Username"), validators=[DataRequired(_l("A username is required.")), Length(max=50)])
     name = StringField(_l("Name"), validators=[DataRequired(_l("A name is required.")), Length(max=50)])
-    project = SelectField(_l("Project"), coerce=int)
+    project = SelectField(_l("Project"), coerce=int, validate_choice=False)  # fixed by ?project=, shown only
     role = SelectField(_l("Role"))
     department = SelectField(_l("Department"), coerce=int)
     superior = SelectField(_l("Direct superior"), coerce=int)
