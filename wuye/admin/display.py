@@ -12,14 +12,14 @@ from ..services.import_units import show_area
 from ..services.imports import ACTION_WORDS
 
 FIELDS = {
-    "name": _l("Name"), "timezone": _l("Time zone"), "address": _l("Address"), "code": _l("Code"),
+    "name": _l("Title or name"), "timezone": _l("Time zone"), "address": _l("Address"), "code": _l("Code"),
     "completed_on": _l("Completion acceptance (竣工验收)"), "developer": _l("Developer"),
     "main_contractor": _l("Main contractor"), "building_id": _l("Building"), "building": _l("Building"),
     "unit_no": _l("Entrance (单元)"), "floor": _l("Floor"), "room": _l("Room"), "label": _l("Unit"),
     "area_centi": _l("Area (m²)"), "status": _l("Status"), "contacts": _l("Contacts"), "head_id": _l("Head"),
     "role": _l("Role"), "department_id": _l("Department"), "superior_id": _l("Direct superior"),
-    "superior": _l("Direct superior"), "phone": _l("Phone"), "active": _l("Active"), "position": _l("Order"),
-    "unit": _l("Unit of sale"), "price_fen": _l("Price"), "kind": _l("Kind"), "starts": _l("From"), "ends": _l("To"),
+    "superior": _l("Direct superior"), "phone": _l("Phone"), "active": _l("Active"), "position": _l("Sort order"),
+    "unit": _l("Unit of sale"), "price_fen": _l("Price"), "kind": _l("Kind"), "starts": _l("Starts at"), "ends": _l("Ends at"),
     "must_change_password": _l("Must choose a password"), "username": _l("Username"), "file": _l("File"),
     "added": _l("Added"), "changed": _l("Changed"), "unchanged": _l("Unchanged"),
 }

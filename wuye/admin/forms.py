@@ -39,7 +39,7 @@ class Yuan:
 
 class ProjectForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(_l("A code is required.")), Length(max=32)])
-    name = StringField(_l("Name"), validators=[DataRequired(_l("A name is required.")), Length(max=100)])
+    name = StringField(_l("Project name"), validators=[DataRequired(_l("A name is required.")), Length(max=100)])
     timezone = SelectField(_l("Time zone"), choices=options([(t, t) for t in TIMEZONES]))
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
 
@@ -81,7 +81,7 @@ for _name, _field in _contact_fields().items():
 
 class DepartmentForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(_l("A code is required.")), Length(max=32)])
-    name = StringField(_l("Name"), validators=[DataRequired(_l("A name is required.")), Length(max=50)])
+    name = StringField(_l("Department name"), validators=[DataRequired(_l("A name is required.")), Length(max=50)])
     head = SelectField(_l("Head"), coerce=int, validate_choice=True)
 
 
@@ -114,15 +114,15 @@ class ChoosePasswordForm(FlaskForm):
 
 class CategoryForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(_l("A code is required.")), Length(max=32)])
-    name = StringField(_l("Name"), validators=[DataRequired(_l("A name is required.")), Length(max=50)])
-    position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(0, 999)])
+    name = StringField(_l("Category name"), validators=[DataRequired(_l("A name is required.")), Length(max=50)])
+    position = IntegerField(_l("Sort order"), default=0, validators=[Optional(), NumberRange(0, 999)])
     active = BooleanField(_l("Offered"), default=True)
 
 
 class PriceItemForm(FlaskForm):
     code = StringField(_l("Code"), validators=[DataRequired(_l("A code is required.")), Length(max=32)])
     name = StringField(_l("Item"), validators=[DataRequired(_l("A name is required.")), Length(max=60)])
-    unit = StringField(_l("Unit"), validators=[DataRequired(_l("A unit is required.")), Length(max=10)])
+    unit = StringField(_l("Unit of sale"), validators=[DataRequired(_l("A unit is required.")), Length(max=10)])
     price = StringField(_l("Price (¥)"), validators=[DataRequired(_l("A price is required.")), Yuan()])
     active = BooleanField(_l("Offered"), default=True)
 
@@ -132,9 +132,9 @@ class LabourForm(FlaskForm):
 
 
 class WindowForm(FlaskForm):
-    starts = StringField(_l("From"), validators=[DataRequired(_l("A time is required.")), Length(max=5)])
-    ends = StringField(_l("To"), validators=[DataRequired(_l("A time is required.")), Length(max=5)])
-    position = IntegerField(_l("Order"), default=0, validators=[Optional(), NumberRange(0, 999)])
+    starts = StringField(_l("Starts at"), validators=[DataRequired(_l("A time is required.")), Length(max=5)])
+    ends = StringField(_l("Ends at"), validators=[DataRequired(_l("A time is required.")), Length(max=5)])
+    position = IntegerField(_l("Sort order"), default=0, validators=[Optional(), NumberRange(0, 999)])
     active = BooleanField(_l("Offered"), default=True)
 
 
