@@ -200,7 +200,8 @@ def test_bad_input_in_any_form_gets_a_clear_4xx_never_a_500(app):
                                   for k, v in data.items()}
                         r = b.post(path, upload, htmx=htmx, content_type="multipart/form-data")
                     answers[r.status_code] += 1
-                    refused_at_the_door = label == "nul" and bool(form.fields)
+                    # a form of nothing but a file field (an import) has no text to carry the NUL
+                    refused_at_the_door = label == "nul" and any(kind != "file" for kind, _v, _o in form.fields.values())
                     if r.status_code >= 500 or refused_at_the_door != (r.status_code == 400):
                         failures.append(f"{username}: {label} htmx={htmx} {form.method} {path} → {r.status_code}")
     assert not failures, "\n".join(failures)  # a NUL is refused at the door; nothing else is a 400

@@ -5,17 +5,16 @@ import hashlib
 from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import insert, select
 
 from ..database import transaction
 from ..extensions import db
-from ..models import Building, Project, Unit
+from ..models import Building, Project, Unit, UnitContact
 from ..phone import normalize_phone
 from . import Actor
-from .audit import record
+from .audit import record, record_many
 from .imports import Column, ImportRefused, Plan, RowResult, choice, parse_yes_no, records
-from .orgs import CONTACT_FIELDS, contact_values, set_contacts, unit_keys, unit_label
+from .orgs import CONTACT_FIELDS, set_contacts, unit_keys, unit_label
 
 CONTACTS = 3
 STATUS_WORDS = {"occupied": ("自住", "已入住", "入住", "occupied"), "vacant": ("空置", "vacant"),
@@ -141,15 +140,28 @@ def _check(n: int, rec: dict[str, str], buildings: dict[str, Building]) -> RowRe
     return r
 
 
-def _current(unit: Unit) -> dict:
-    return {"building_id": unit.building_id, "unit_no": unit.unit_no, "floor": unit.floor, "room": unit.room,
-            "area_centi": unit.area_centi, "status": unit.status, "contacts": contact_values(unit)}
+def _existing(project: Project) -> dict[str, dict]:
+    """label → the unit's fields and contacts, read as plain rows (tens of thousands of ORM objects
+    would cost seconds and hundreds of MB)."""
+    contacts: dict[int, list[dict]] = {}
+    for row in db.session.execute(select(UnitContact.unit_id, *[getattr(UnitContact, f) for f in CONTACT_FIELDS])
+                                  .where(UnitContact.project_id == project.id)
+                                  .order_by(UnitContact.unit_id, UnitContact.position)):
+        contacts.setdefault(row[0], []).append(dict(zip(CONTACT_FIELDS, row[1:])))
+    out = {}
+    for row in db.session.execute(select(Unit.id, Unit.label, *[getattr(Unit, f) for f in UNIT_FIELDS])
+                                  .where(Unit.project_id == project.id)):
+        out[row.label] = {"id": row.id, **{f: getattr(row, f) for f in UNIT_FIELDS},
+                          "contacts": contacts.get(row.id, [])}
+    return out
+
+
+UNIT_FIELDS = ("building_id", "unit_no", "floor", "room", "area_centi", "status")
 
 
 def plan(project: Project, data: bytes, filename: str = "") -> Plan:
     buildings = {b.name: b for b in db.session.scalars(select(Building).where(Building.project_id == project.id))}
-    existing = {u.label: u for u in db.session.scalars(
-        select(Unit).where(Unit.project_id == project.id).options(selectinload(Unit.contacts)))}
+    existing = _existing(project)
     out = Plan(kind="units")
     seen: dict[str, int] = {}
     for n, rec in records(data, filename, COLUMNS):
@@ -165,10 +177,9 @@ def plan(project: Project, data: bytes, filename: str = "") -> Plan:
         if unit is None:
             r.action = "add"
             continue
-        old = _current(unit)
-        r.changes = {k: (old[k], v) for k, v in r.values.items() if old[k] != v}
+        r.changes = {k: (unit[k], v) for k, v in r.values.items() if unit[k] != v}
         r.action = "change" if r.changes else "same"
-        r.values["id"] = unit.id
+        r.values["id"] = unit["id"]
     return out
 
 
@@ -180,19 +191,10 @@ def apply(actor: Actor, project: Project, data: bytes, filename: str = "") -> Pl
         if not result.valid:
             raise ImportRefused(result)
         buildings = {b.id: b for b in project.buildings}
-        added = []
+        _insert(actor, project, [r for r in result.rows if r.action == "add"], buildings)
         for r in result.rows:
             v = r.values
-            if r.action == "add":
-                label = r.key
-                search_key, _room, short_key = unit_keys("", label)
-                unit = Unit(project_id=project.id, building_id=v["building_id"], label=label, search_key=search_key,
-                            room=v["room"], short_key=short_key, unit_no=v["unit_no"], floor=v["floor"],
-                            area_centi=v["area_centi"], status=v["status"], owner_name="", owner_phone="")
-                db.session.add(unit)
-                set_contacts(unit, v["contacts"])
-                added.append((unit, r))
-            elif r.action == "change":
+            if r.action == "change":
                 unit = db.session.get(Unit, v["id"])
                 for k, (_old, new) in r.changes.items():
                     if k != "contacts":
@@ -202,11 +204,6 @@ def apply(actor: Actor, project: Project, data: bytes, filename: str = "") -> Pl
                 record(actor, "unit_change", "unit", unit.id, project.id,
                        **{k: [old, new] for k, (old, new) in r.changes.items()}, source="import", row=r.row)
         db.session.flush()
-        for unit, r in added:
-            record(actor, "unit_add", "unit", unit.id, project.id, label=unit.label,
-                   building=buildings[unit.building_id].name,
-                   **{k: r.values[k] for k in ("unit_no", "floor", "area_centi", "status", "contacts")},
-                   source="import", row=r.row)
         if result.count("add") or result.count("change"):  # the same file again changes nothing, not even here
             record(actor, "import_units", "project", project.id, project.id, file=filename[:200],
                    sha256=hashlib.sha256(data).hexdigest(), added=result.count("add"),
@@ -214,17 +211,43 @@ def apply(actor: Actor, project: Project, data: bytes, filename: str = "") -> Pl
     return result
 
 
+def _insert(actor: Actor, project: Project, rows: list[RowResult], buildings: dict[int, Building]) -> None:
+    """New units, their contacts and their audit events as three bulk inserts."""
+    if not rows:
+        return
+    units = []
+    for r in rows:
+        v = r.values
+        search_key, _room, short_key = unit_keys("", r.key)
+        first = v["contacts"][0] if v["contacts"] else {}
+        units.append({"project_id": project.id, "building_id": v["building_id"], "label": r.key,
+                      "search_key": search_key, "room": v["room"], "short_key": short_key, "unit_no": v["unit_no"],
+                      "floor": v["floor"], "area_centi": v["area_centi"], "status": v["status"],
+                      "owner_name": first.get("name", ""), "owner_phone": first.get("phone", "")})
+    ids = dict(db.session.execute(insert(Unit).returning(Unit.label, Unit.id), units).all())
+    contacts = [{"project_id": project.id, "unit_id": ids[r.key], "position": i, **c}
+                for r in rows for i, c in enumerate(r.values["contacts"])]
+    if contacts:
+        db.session.execute(insert(UnitContact), contacts)
+    record_many(actor, project.id, [
+        ("unit_add", "unit", ids[r.key], {"label": r.key, "building": buildings[r.values["building_id"]].name,
+                                          **{k: r.values[k] for k in ("unit_no", "floor", "area_centi", "status",
+                                                                      "contacts")},
+                                          "source": "import", "row": r.row})
+        for r in rows])
+
+
 def rows_for_export(project: Project) -> list[list]:
     """The units of a project as the import's own rows (header first)."""
-    units = db.session.scalars(select(Unit).where(Unit.project_id == project.id)
-                               .options(selectinload(Unit.contacts), selectinload(Unit.building))
-                               .order_by(Unit.building_id, Unit.unit_no, Unit.room)).all()
+    names = dict(db.session.execute(select(Building.id, Building.name).where(Building.project_id == project.id)).all())
+    units = sorted(_existing(project).values(), key=lambda u: (names[u["building_id"]], u["unit_no"], u["room"]))
     out = [[c.header for c in COLUMNS]]
     for u in units:
-        row = [u.building.name, u.unit_no, u.floor if u.floor is not None else "", u.room, show_area(u.area_centi),
-               STATUS_NAMES.get(u.status, u.status)]
-        for c in u.contacts[:CONTACTS]:
-            row += [KIND_NAMES.get(c.kind, c.kind), c.name, "/".join(c.phones), "是" if c.may_receive_messages else "否"]
+        row = [names[u["building_id"]], u["unit_no"], u["floor"] if u["floor"] is not None else "", u["room"],
+               show_area(u["area_centi"]), STATUS_NAMES.get(u["status"], u["status"])]
+        for c in u["contacts"][:CONTACTS]:
+            phones = "/".join(p for p in (c["phone"], c["phone2"]) if p)
+            row += [KIND_NAMES.get(c["kind"], c["kind"]), c["name"], phones, "是" if c["may_receive_messages"] else "否"]
         row += [""] * (len(COLUMNS) - len(row))
         out.append(row)
     return out
