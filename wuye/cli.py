@@ -49,9 +49,31 @@ def project_add(code, name, timezone):
 @click.option("--project", "project_code", default=None)
 @click.option("--password", required=True)
 @click.option("--name", default=None, help="the name shown in the app")
-def user_add(username, role, project_code, password, name):
+@click.option("--department", default=None, help="the department's code in the project")
+@click.option("--superior", default=None, help="the direct superior's username")
+@click.option("--phone", default="", help="a Chinese mobile or landline number")
+def user_add(username, role, project_code, password, name, department, superior, phone):
+    from .models import Department
+    from .phone import normalize_phone
+
+    department_id = superior_id = None
+    project = _project(project_code) if project_code and (department or superior) else None
+    if department:
+        d = db.session.scalar(select(Department).where(Department.project_id == project.id,
+                                                       Department.code == department))
+        if d is None:
+            raise click.ClickException(f"no department {department} in project {project.code}")
+        department_id = d.id
+    if superior:
+        s = db.session.scalar(select(User).where(User.username == superior, User.project_id == project.id))
+        if s is None:
+            raise click.ClickException(f"no user {superior} in project {project.code}")
+        superior_id = s.id
+    if phone and not normalize_phone(phone):
+        raise click.ClickException(f"not a Chinese mobile or landline number: {phone}")
     try:
-        u = orgs.add_user(CLI_ACTOR, username, role, project_code, password, name)
+        u = orgs.add_user(CLI_ACTOR, username, role, project_code, password, name, department_id=department_id,
+                          superior_id=superior_id, phone=normalize_phone(phone) if phone else "")
     except DomainError as e:
         _fail(e)
     click.echo(f"user {u.username} ({u.role})")

@@ -203,3 +203,20 @@ def test_the_command_line_import_exits_non_zero_with_the_row_errors_on_stderr(ap
     assert not db.session.scalar(select(Unit).where(Unit.label == "3栋2单元1501"))
     done = runner.invoke(args=["import", "units", str(good), "--project", "P1"])
     assert done.exit_code == 0 and "added 3" in done.output
+
+
+def test_user_add_on_the_command_line_sets_department_superior_and_phone(app, org):
+    from wuye.database import transaction
+    from wuye.services import orgs
+    with transaction():
+        orgs.add_department(db.session.merge(org.p1), "eng", "工程部")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["user", "add", "li.tech", "--role", "technician", "--project", "P1",
+                                 "--password", "long-enough-1", "--department", "eng", "--superior", "dept_head",
+                                 "--phone", "138 0000 7777"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.username == "li.tech"))
+    assert (user.department.code, user.superior.username, user.phone) == ("eng", "dept_head", "13800007777")
+    refused = runner.invoke(args=["user", "add", "li.two", "--role", "technician", "--project", "P1",
+                                  "--password", "long-enough-1", "--superior", "p2_clerk"])
+    assert refused.exit_code != 0 and "no user p2_clerk in project P1" in refused.output
