@@ -73,7 +73,7 @@ def units(project_id: int):
     if q:
         stmt = stmt.where(or_(Unit.search_key.startswith(q, autoescape=True), Unit.room.startswith(q, autoescape=True),
                               Unit.owner_name.startswith(q, autoescape=True)))
-    rows = list(db.session.scalars(stmt.order_by(Unit.search_key).offset((page - 1) * PAGE).limit(PAGE + 1)))
+    rows = list(db.session.scalars(stmt.order_by(Unit.building_id, Unit.unit_no, Unit.floor, Unit.room).offset((page - 1) * PAGE).limit(PAGE + 1)))
     return render("admin/units.html", project=project, units=rows[:PAGE], more=len(rows) > PAGE, page=page, q=q)
 
 
