@@ -172,3 +172,20 @@ def test_an_admin_creates_a_project_with_todays_defaults(org, as_role):
     page = admin.get(r.headers["Location"]).get_data(as_text=True)
     assert "新项目" in page and "创建项目部" in page
     assert admin.post("/admin/projects/new", {"code": "NEW1", "name": "again", "timezone": "Asia/Shanghai"}).status_code == 422
+
+
+def test_the_head_named_on_the_department_page_is_the_direct_superior_of_its_people(org, as_role):
+    from wuye.database import transaction
+    from wuye.services import orgs
+    from wuye.services.complaint_access import superior_of
+    with transaction():
+        dept = orgs.add_department(db.session.merge(org.p1), "env", "环境部").id
+    admin = as_role("admin")
+    admin.get(f"/admin/projects/{org.p1.id}/departments")
+    staff = org.users["staff"]
+    assert admin.post(f"/admin/users/{staff.id}", {"name": "冯小军", "role": "staff", "department": dept,
+                                                   "superior": 0, "active": "y"}).status_code == 303
+    admin.get(f"/admin/departments/{dept}")
+    assert admin.post(f"/admin/departments/{dept}", {"code": "env", "name": "环境部",
+                                                     "head": org.users["housing_officer"].id}).status_code == 303
+    assert superior_of(db.session.get(User, staff.id)).username == "housing_officer"
