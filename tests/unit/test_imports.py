@@ -220,3 +220,15 @@ def test_user_add_on_the_command_line_sets_department_superior_and_phone(app, or
     refused = runner.invoke(args=["user", "add", "li.two", "--role", "technician", "--project", "P1",
                                   "--password", "long-enough-1", "--superior", "p2_clerk"])
     assert refused.exit_code != 0 and "no user p2_clerk in project P1" in refused.output
+
+
+def test_a_user_disabled_by_the_file_loses_their_logins(org):
+    from wuye.models import LoginSession
+    from wuye.services.auth import sign_in
+    assert sign_in("clerk", "correct-horse-9", "127.0.0.1") is not None
+    clerk = org.users["clerk"]
+    data = "\r\n".join([USERS, "clerk,clerk-name,客服前台,,,,否,"]).encode()
+    plan = import_users.apply(ADMIN, org.p1, data, "users.csv")
+    assert [r.action for r in plan.rows] == ["change"] and plan.rows[0].changes == {"active": (True, False)}
+    assert not db.session.get(User, clerk.id).active
+    assert not db.session.scalar(select(func.count()).select_from(LoginSession).where(LoginSession.user_id == clerk.id))

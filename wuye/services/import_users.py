@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from ..database import transaction
 from ..extensions import db
-from ..models import Department, Project, Role, User
+from ..models import Department, LoginSession, Project, User
 from ..phone import normalize_phone
 from . import Actor
 from .audit import record
@@ -141,6 +141,8 @@ def apply(actor: Actor, project: Project, data: bytes, filename: str = "") -> Pl
                 for k, (_old, new) in r.changes.items():
                     if k != "superior":
                         setattr(user, k, new)
+                if r.changes.get("active") == (True, False):  # disabled by the file: their logins end now
+                    db.session.execute(LoginSession.__table__.delete().where(LoginSession.user_id == user.id))
             users[v["username"]] = user
         db.session.flush()
         for r in result.rows:
