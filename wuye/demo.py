@@ -20,7 +20,7 @@ from .extensions import db
 from .i18n import local_day, local_to_utc
 from .models import Project, Role, Source, Unit, Urgency, User
 from .services import Actor
-from .services import import_units, orgs
+from .services import estate, import_units, orgs
 from .services import repairs as repair_service
 
 DEMO_PASSWORD = "wuye-demo-2026"
@@ -49,6 +49,10 @@ def seed(skip_if_present: bool = False, orders: int = 90, rng_seed: int = 202611
     for username, role, display, dept in DATA["users"]:
         orgs.add_user(CLI, username, role, None if role == Role.ADMIN else code, DEMO_PASSWORD, display,
                       department_id=depts[dept].id if dept else None)
+    for code_, username in DATA["department_heads"].items():  # as an admin names them on the departments page
+        dept = db.session.get(type(depts[code_]), depts[code_].id)
+        estate.save_department(CLI, project, dept, dept.code, dept.name,
+                               db.session.scalar(select(User.id).where(User.username == username)))
     _seed_orders(project, rng, orders)
     from .demo_complaints import seed_complaints
     seed_complaints(project)
