@@ -158,7 +158,7 @@ def user_new():
                 else:
                     return redirect_to(url_for("admin.user", user_id=user.id))
         status = 422
-    return render("admin/user.html", user=None, project=project, form=form, reset_form=None, error=error, status=status, events=[])
+    return render("admin/user.html", user=None, project=project, projects=visible_projects(), form=form, reset_form=None, error=error, status=status, events=[])
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
