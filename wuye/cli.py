@@ -26,6 +26,8 @@ def _fail(e: DomainError):
 project_cli = AppGroup("project", help="Projects (estates run by the company).")
 user_cli = AppGroup("user", help="Users and their roles.")
 translate_cli = AppGroup("translate", help="Translation catalogs (pybabel).")
+import_cli = AppGroup("import", help="Import units with their contacts, or users, from XLSX or CSV.")
+export_cli = AppGroup("export", help="Export units or users as XLSX, in the import's format.")
 deadlines_cli = AppGroup("deadlines", help="Deadlines: the watcher's tick and each project's rules.")
 
 
@@ -47,12 +49,74 @@ def project_add(code, name, timezone):
 @click.option("--project", "project_code", default=None)
 @click.option("--password", required=True)
 @click.option("--name", default=None, help="the name shown in the app")
-def user_add(username, role, project_code, password, name):
+@click.option("--department", default=None, help="the department's code in the project")
+@click.option("--superior", default=None, help="the direct superior's username")
+@click.option("--phone", default="", help="a Chinese mobile or landline number")
+def user_add(username, role, project_code, password, name, department, superior, phone):
+    from .models import Department
+    from .phone import normalize_phone
+
+    department_id = superior_id = None
+    project = _project(project_code) if project_code and (department or superior) else None
+    if department:
+        d = db.session.scalar(select(Department).where(Department.project_id == project.id,
+                                                       Department.code == department))
+        if d is None:
+            raise click.ClickException(f"no department {department} in project {project.code}")
+        department_id = d.id
+    if superior:
+        s = db.session.scalar(select(User).where(User.username == superior, User.project_id == project.id))
+        if s is None:
+            raise click.ClickException(f"no user {superior} in project {project.code}")
+        superior_id = s.id
+    if phone and not normalize_phone(phone):
+        raise click.ClickException(f"not a Chinese mobile or landline number: {phone}")
     try:
-        u = orgs.add_user(CLI_ACTOR, username, role, project_code, password, name)
+        u = orgs.add_user(CLI_ACTOR, username, role, project_code, password, name, department_id=department_id,
+                          superior_id=superior_id, phone=normalize_phone(phone) if phone else "")
     except DomainError as e:
         _fail(e)
     click.echo(f"user {u.username} ({u.role})")
+
+
+def _import(kind: str, path: Path, project_code: str, dry_run: bool) -> None:
+    from .services import imports
+
+    project = _project(project_code)
+    data = path.read_bytes()
+    result = imports.plan_for(kind, project, data, path.name)
+    if result.valid and not dry_run:
+        try:
+            result = imports.apply_for(kind, CLI_ACTOR, project, data, path.name)
+        except imports.ImportRefused as e:
+            result = e.plan
+    if not result.valid:
+        for line in result.messages():
+            click.echo(line, err=True)
+        raise click.ClickException(f"{path.name}: refused, nothing imported ({len(result.messages())} error(s))")
+    verb = "would add" if dry_run else "added"
+    click.echo(f"{kind}: {verb} {result.count('add')}, changed {result.count('change')}, "
+               f"unchanged {result.count('same')}" + (" (dry run, nothing written)" if dry_run else ""))
+
+
+for _kind in ("units", "users"):
+    def _command(file, project_code, dry_run, kind=_kind):
+        _import(kind, Path(file), project_code, dry_run)
+
+    import_cli.command(_kind, help=f"Import {_kind} from an XLSX or CSV file (all rows or none).")(
+        click.argument("file", type=click.Path(exists=True, dir_okay=False))(
+            click.option("--project", "project_code", required=True)(
+                click.option("--dry-run", is_flag=True, help="check and show, write nothing")(_command))))
+
+    def _export(file, project_code, kind=_kind):
+        from .services.exports import export
+
+        Path(file).write_bytes(export(kind, _project(project_code)))
+        click.echo(f"{kind} of {project_code} written to {file}")
+
+    export_cli.command(_kind, help=f"Export {_kind} as XLSX.")(
+        click.argument("file", type=click.Path(dir_okay=False))(
+            click.option("--project", "project_code", required=True)(_export)))
 
 
 @user_cli.command("disable")
@@ -177,4 +241,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(user_cli)
     app.cli.add_command(translate_cli)
     app.cli.add_command(deadlines_cli)
+    app.cli.add_command(import_cli)
+    app.cli.add_command(export_cli)
     app.cli.add_command(seed_demo)

@@ -20,17 +20,14 @@ from .extensions import db
 from .i18n import local_day, local_to_utc
 from .models import Project, Role, Source, Unit, Urgency, User
 from .services import Actor
-from .services import orgs
+from .services import estate, import_units, orgs
 from .services.repairs import intake as repair_service
 
 DEMO_PASSWORD = "wuye-demo-2026"
 CLI = Actor(None, "cli")
 
 DATA = json.loads((Path(__file__).parent / "data" / "demo.json").read_text(encoding="utf-8"))
-
-
-def _phone(rng: random.Random) -> str:
-    return "1" + rng.choice("35789") + "".join(rng.choice("0123456789") for _ in range(9))
+UNITS_FILE = Path(__file__).parent / "data" / "demo_units.csv"  # UTF-8 with BOM, as Excel saves "CSV UTF-8"
 
 
 def seed(skip_if_present: bool = False, orders: int = 90, rng_seed: int = 20261127) -> bool:
@@ -40,22 +37,22 @@ def seed(skip_if_present: bool = False, orders: int = 90, rng_seed: int = 202611
             return False
         raise RuntimeError(f"project {code} exists already")
     rng = random.Random(rng_seed)
-    project = orgs.add_project(CLI, code, name, "Asia/Shanghai")
+    project = orgs.add_project(CLI, code, name, "Asia/Shanghai", address=DATA["address"])
     with transaction():
         project = db.session.get(Project, project.id)
         depts = {c: orgs.add_department(project, c, n) for c, n in DATA["departments"]}
         for b in range(1, 7):
-            building = orgs.add_building(project, DATA["building_name"].format(n=b),
-                                         completed_on=date(2022 + b % 3, 6, 30))
-            for unit_no in (1, 2):
-                for floor in range(1, 19):
-                    for room in (1, 2):
-                        owner = rng.choice(DATA["surnames"]) + rng.choice(DATA["given_names"])
-                        label = DATA["unit_label"].format(building=building.name, unit=unit_no, floor=floor, room=room)
-                        orgs.add_unit(project, building, label, owner, _phone(rng))
+            orgs.add_building(project, DATA["building_name"].format(n=b), completed_on=date(2022 + b % 3, 6, 30),
+                              developer=DATA["developer"], main_contractor=DATA["main_contractor"])
+    # the estate comes in as a company's would: a spreadsheet through the importer
+    import_units.apply(CLI, project, UNITS_FILE.read_bytes(), UNITS_FILE.name)
     for username, role, display, dept in DATA["users"]:
         orgs.add_user(CLI, username, role, None if role == Role.ADMIN else code, DEMO_PASSWORD, display,
                       department_id=depts[dept].id if dept else None)
+    for code_, username in DATA["department_heads"].items():  # as an admin names them on the departments page
+        dept = db.session.get(type(depts[code_]), depts[code_].id)
+        estate.save_department(CLI, project, dept, dept.code, dept.name,
+                               db.session.scalar(select(User.id).where(User.username == username)))
     _seed_orders(project, rng, orders)
     from .demo_complaints import seed_complaints
     seed_complaints(project)

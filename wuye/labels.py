@@ -36,6 +36,10 @@ ROLES = {
     "admin": _l("Administrator"),
 }
 
+CONTACT_KINDS = {"owner": _l("Owner"), "tenant": _l("Tenant"), "family": _l("Family member")}
+
+UNIT_STATUSES = {"occupied": _l("Occupied"), "vacant": _l("Vacant"), "rented": _l("Rented")}
+
 CATEGORIES = {
     "plumbing_electric": _l("Water & electricity"),
     "doors_windows": _l("Doors & windows"),
@@ -143,6 +147,21 @@ ACTIONS.update({
     "appointment_request_refuse": _l("Resident's time request refused"),
 })
 
+ACTIONS.update({
+    "project_add": _l("Project created"), "project_change": _l("Project changed"),
+    "building_add": _l("Building added"), "building_change": _l("Building changed"),
+    "unit_add": _l("Unit added"), "unit_change": _l("Unit changed"),
+    "department_add": _l("Department added"), "department_change": _l("Department changed"),
+    "user_add": _l("User added"), "user_change": _l("User changed"), "user_enable": _l("User enabled"),
+    "user_disable": _l("User disabled"), "password_reset": _l("Password reset by an administrator"),
+    "password_change": _l("Password chosen by the user"),
+    "repair_category_add": _l("Category added"), "repair_category_change": _l("Category changed"),
+    "price_item_add": _l("Price item added"), "price_item_change": _l("Price item changed"),
+    "appointment_window_add": _l("Appointment window added"),
+    "appointment_window_change": _l("Appointment window changed"),
+    "import_units": _l("Units imported"), "import_users": _l("Users imported"),
+})
+
 
 def register(app) -> None:
     app.jinja_env.globals.update(
@@ -154,5 +173,7 @@ def register(app) -> None:
         checklist_label=lambda c: label(CHECKLIST, c),
         repair_what=repair_what,
         category_label=category_label,
+        contact_kind_label=lambda c: label(CONTACT_KINDS, c),
+        unit_status_label=lambda c: label(UNIT_STATUSES, c),
         event_actor=event_actor,
     )

@@ -31,7 +31,7 @@ HOMES = {
     Role.TECHNICIAN: "tech.home",
     Role.DEPT_HEAD: "complaints.board",  # handles the complaints of their department (B1)
     Role.HOUSING_OFFICER: "fees.index",
-    Role.ADMIN: "admin.users",
+    Role.ADMIN: "admin.projects",
 }
 
 

@@ -11,7 +11,7 @@ def _cookie(b: Browser) -> str:
 
 def test_each_role_lands_on_its_own_home_page(org, as_role):
     homes = {"clerk": "/desk/repairs", "cs_supervisor": "/desk/repairs", "project_manager": "/desk/repairs",
-             "technician": "/tech/", "admin": "/admin/users", "housing_officer": "/fees/", "dept_head": "/complaints/",
+             "technician": "/tech/", "admin": "/admin/projects", "housing_officer": "/fees/", "dept_head": "/complaints/",
              "staff": "/me"}
     for username, home in homes.items():
         b = Browser(as_role(username).client.application.test_client())

@@ -259,7 +259,9 @@ def test_bad_input_in_any_form_gets_a_clear_4xx_never_a_500(app):
                         status = send(b.post, what, path, upload, htmx=htmx, content_type=kind)
                     answers[status] += 1
                     by_label[label, status] += 1
-                    refused_at_the_door = label in REFUSED_AT_THE_DOOR and bool(form.fields)
+                    # a form of nothing but a file field (an import) has no text to carry a NUL or GBK
+                    refused_at_the_door = label in REFUSED_AT_THE_DOOR and any(
+                        kind != "file" for kind, _v, _o in form.fields.values())
                     if status < 500 and refused_at_the_door != (status == 400):
                         failures.append(f"{what} → {status}")
         for url in dict.fromkeys(huge_numbers(u) for u in reached if huge_numbers(u) != u):

@@ -17,6 +17,7 @@ CS = {"clerk", "cs_supervisor"}
 MANAGERS = {"cs_supervisor", "project_manager"}
 BOARD = {"clerk", "dept_head", "cs_supervisor", "project_manager"}
 REPORTS = {"cs_supervisor", "project_manager", "admin", "dept_head"}
+ADMINS = {"admin", "project_manager"}
 
 # endpoint → (method, url template, roles that get through)
 MATRIX = {
@@ -114,9 +115,35 @@ MATRIX = {
     "resident.change_appointment": ("POST", "/s/{token}/appointment", PUBLIC),
     "resident.photo_file": ("GET", "/s/{token}/photos/999/thumb", PUBLIC),
     "resident.robots": ("GET", "/robots.txt", PUBLIC),
-    "admin.users": ("GET", "/admin/users", {"admin"}),
-    "admin.disable": ("POST", "/admin/users/{victim}/disable", {"admin"}),
-    "admin.enable": ("POST", "/admin/users/{victim}/enable", {"admin"}),
+    # administration (issue 11): admin everything, a project manager their own project
+    "admin.users": ("GET", "/admin/users", ADMINS),
+    "admin.disable": ("POST", "/admin/users/{victim}/disable", ADMINS),
+    "admin.enable": ("POST", "/admin/users/{victim}/enable", ADMINS),
+    "admin.projects": ("GET", "/admin/projects", ADMINS),
+    "admin.project_new": ("POST", "/admin/projects/new", {"admin"}),
+    "admin.project": ("GET", "/admin/projects/{project}", ADMINS),
+    "admin.buildings": ("GET", "/admin/projects/{project}/buildings", ADMINS),
+    "admin.building": ("GET", "/admin/buildings/{building}", ADMINS),
+    "admin.units": ("GET", "/admin/projects/{project}/units", ADMINS),
+    "admin.unit_new": ("GET", "/admin/projects/{project}/units/new", ADMINS),
+    "admin.unit": ("GET", "/admin/units/{unit}", ADMINS),
+    "admin.departments": ("GET", "/admin/projects/{project}/departments", ADMINS),
+    "admin.department": ("GET", "/admin/departments/{department}", ADMINS),
+    "admin.user_new": ("GET", "/admin/users/new", ADMINS),
+    "admin.user": ("GET", "/admin/users/{victim}", ADMINS),
+    "admin.reset_password": ("POST", "/admin/users/{victim}/password", ADMINS),
+    "admin.categories": ("GET", "/admin/projects/{project}/categories", ADMINS),
+    "admin.category": ("POST", "/admin/categories/{category}", ADMINS),
+    "admin.prices": ("GET", "/admin/projects/{project}/prices", ADMINS),
+    "admin.price": ("POST", "/admin/prices/{price}", ADMINS),
+    "admin.labour": ("POST", "/admin/projects/{project}/labour", ADMINS),
+    "admin.windows": ("GET", "/admin/projects/{project}/windows", ADMINS),
+    "admin.window": ("POST", "/admin/windows/{window}", ADMINS),
+    "admin.import_file": ("GET", "/admin/projects/{project}/import/units", ADMINS),
+    "admin.import_confirm": ("POST", "/admin/projects/{project}/import/units/confirm", ADMINS),
+    "admin.import_template": ("GET", "/admin/import/users/template.xlsx", ADMINS),
+    "admin.export": ("GET", "/admin/projects/{project}/export/units.xlsx", ADMINS),
+    "password.choose": ("GET", "/password", SIGNED_IN),
     "invoices.index": ("GET", "/desk/invoices", DESK),
     "invoices.issue": ("POST", "/desk/invoices/999/issue", DESK),
     "fees.index": ("GET", "/fees/", {"housing_officer"}),
@@ -154,6 +181,13 @@ def test_each_route_gives_each_role_its_expected_answer(role, app, org, make_ord
     complaint = kit.take(by="staff").number
     victim = orgs.add_user(Actor(None, "cli"), "victim", "staff", "P1", "victim-pass-1")
     _link, token = issue_link(Actor(org.users["clerk"], "x"), order)
+    from wuye.database import transaction
+    from wuye.models import AppointmentWindow, Building, RepairCategory
+    from wuye.models.job import PriceItem
+    with transaction():
+        department = orgs.add_department(db.session.merge(org.p1), "perm", "权限测试部").id
+    first = {model: db.session.scalar(db.select(model.id).where(model.project_id == org.p1.id).limit(1))
+             for model in (Building, RepairCategory, PriceItem, AppointmentWindow)}
     me = db.session.scalar(db.select(User).where(User.username == (role or "clerk")))
     browser = as_role(role) if role else anon
     if role is None:
@@ -165,7 +199,9 @@ def test_each_route_gives_each_role_its_expected_answer(role, app, org, make_ord
         db.session.add(note)
         db.session.commit()
         url = template.format(number=order.number, unit=org.units[0].id, notification=note.id, victim=victim.id,
-                              token=token, complaint=complaint)
+                              token=token, complaint=complaint, project=org.p1.id, building=first[Building],
+                              department=department, category=first[RepairCategory], price=first[PriceItem],
+                              window=first[AppointmentWindow])
         r = b.get(url) if method == "GET" else b.post(url, {})
         where = f"{endpoint} as {role or 'anonymous'}: {r.status_code}"
         if role in allowed:
@@ -196,3 +232,18 @@ def test_a_notification_of_someone_else_answers_404(org, as_role):
     r = as_role("technician").post(f"/notifications/{note.id}/open")
     assert r.status_code == 404
     assert db.session.get(Notification, note.id).read_at is None
+
+
+def test_a_project_manager_administers_only_their_own_project(org, as_role):
+    """Another project's pages and objects answer 404 to P1's project manager; the admin sees them."""
+    from wuye.models import Building, Unit
+    other_building = db.session.scalar(db.select(Building.id).where(Building.project_id == org.p2.id))
+    manager, admin = as_role("project_manager"), as_role("admin")
+    for url in (f"/admin/projects/{org.p2.id}", f"/admin/projects/{org.p2.id}/units", f"/admin/buildings/{other_building}",
+                f"/admin/units/{org.other_unit.id}", f"/admin/users/{org.users['p2_clerk'].id}",
+                f"/admin/projects/{org.p2.id}/export/units.xlsx", f"/admin/users/{org.users['admin'].id}"):
+        assert manager.get(url).status_code == 404, url
+    assert manager.post(f"/admin/units/{org.other_unit.id}", {"room": "999"}).status_code == 404
+    assert db.session.get(Unit, org.other_unit.id).room == "101"
+    assert admin.get(f"/admin/projects/{org.p2.id}/units").status_code == 200
+    assert manager.get(f"/admin/projects/{org.p1.id}/units").status_code == 200

@@ -14,6 +14,7 @@ from ..models import Source, Urgency
 from ..formkit import ChinesePhone, IdField, options, values
 from ..numbers import db_id, id_or_zero
 
+# the class-level choices only; each view offers its project's own windows (services.orgs.window_choices)
 WINDOWS = ["08:00-10:00", "10:00-12:00", "12:00-14:00", "14:00-16:00", "16:00-18:00", "18:00-20:00"]
 
 

@@ -21,7 +21,7 @@ from ..services.repairs import intake as repair_service
 from ..services.audit import history
 from ..services.repairs.board import BoardFilter, find_units, recent_orders_for_unit, search
 from ..services.deadlines.table import for_subject, running_by_subject
-from ..services.orgs import categories
+from ..services.orgs import categories, window_choices
 from ..web import actor, current_project
 from ..workflow.repair import DESK, REPAIR
 from .forms import (BoardFilterForm, CancelForm, CorrectSheetForm, DispatchForm, IntakeForm, ReassignForm,
@@ -58,6 +58,7 @@ def _intake_form(project) -> tuple[IntakeForm, list]:
     form.reported_by.choices = options([(0, "—")] + [(u.id, u.name) for u in staff])
     form.technician.choices, loads = _technician_choices(project, _("Not now — dispatch later"))
     form.appointment_date.choices = options(appointment_days(local_day(clock_now(), project.timezone)))
+    form.appointment_window.choices = options(window_choices(project.id))
     return form, loads
 
 

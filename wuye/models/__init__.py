@@ -7,8 +7,8 @@ from .job import (FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteL
                   Visit, WorkNote)
 from .notification import Notification
 from .offline import IdempotencyRecord, RefusedAction
-from .org import (Building, Department, LoginAttempt, LoginSession, Project, RepairCategory, Role,
-                  Unit, User)
+from .org import (AppointmentWindow, Building, ContactKind, Department, LoginAttempt, LoginSession, Project,
+                  RepairCategory, Role, Unit, UnitContact, UnitStatus, User)
 from .repair import RepairCounter, RepairOrder, Source, Urgency
 from .resident import AppointmentRequest, LinkHit, ResidentLink, ReturnVisit, ServiceForm
 
@@ -18,5 +18,5 @@ __all__ = [
     "Role", "Source", "Unit", "Urgency", "User", "WatcherHeartbeat",
     "AppointmentRequest", "LinkHit", "ResidentLink", "ReturnVisit", "ServiceForm",
     "Complaint", "ComplaintContact", "ComplaintCounter", "ComplaintEscalation", "ComplaintForwarding",
-    "CorrectiveAction",
+    "CorrectiveAction", "AppointmentWindow", "ContactKind", "UnitContact", "UnitStatus",
 ]

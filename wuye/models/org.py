@@ -33,6 +33,7 @@ class Project(db.Model):
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(100))
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Shanghai")
+    address: Mapped[str] = mapped_column(String(200), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     buildings: Mapped[list[Building]] = relationship(back_populates="project", order_by="Building.name")
@@ -46,12 +47,30 @@ class Building(db.Model):
     name: Mapped[str] = mapped_column(String(50))
     # 竣工验收合格: the warranty periods are counted from this date
     completed_on: Mapped[date | None] = mapped_column(Date)
+    # for warranty claims against the builders later (DOMAIN.md A3)
+    developer: Mapped[str] = mapped_column(String(100), default="")
+    main_contractor: Mapped[str] = mapped_column(String(100), default="")
 
     project: Mapped[Project] = relationship(back_populates="buildings")
 
 
+class UnitStatus(StrEnum):
+    OCCUPIED = "occupied"
+    VACANT = "vacant"
+    RENTED = "rented"
+
+
+class ContactKind(StrEnum):
+    OWNER = "owner"
+    TENANT = "tenant"
+    FAMILY = "family"
+
+
 class Unit(db.Model):
-    """房号 — a flat or shop, with its owner."""
+    """房号 — a flat or shop, with its contacts (owner, tenant, family).
+
+    owner_name/owner_phone are a copy of the first contact, kept by services/orgs.set_contacts, so
+    lists and the order forms that show "the owner" need no join."""
 
     __tablename__ = "unit"
     __table_args__ = (
@@ -68,11 +87,44 @@ class Unit(db.Model):
     # what a clerk types: the label's start (3栋2单元), the room (1201) or the short form (3-2-1201)
     search_key: Mapped[str] = mapped_column(String(60))
     room: Mapped[str] = mapped_column(String(20))
+    unit_no: Mapped[str] = mapped_column(String(10), default="")  # 单元
+    floor: Mapped[int | None] = mapped_column(Integer)
+    # m² in hundredths: exact on SQLite and PostgreSQL alike, as fen are for money
+    area_centi: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default=UnitStatus.OCCUPIED)
     short_key: Mapped[str] = mapped_column(String(30))
     owner_name: Mapped[str] = mapped_column(String(50), default="")
     owner_phone: Mapped[str] = mapped_column(String(20), default="")
 
     building: Mapped[Building] = relationship()
+    contacts: Mapped[list[UnitContact]] = relationship(back_populates="unit", order_by="UnitContact.position",
+                                                       cascade="all, delete-orphan")
+
+
+class UnitContact(db.Model):
+    """A person to call about a unit: the owner, a tenant or a family member."""
+
+    __tablename__ = "unit_contact"
+    __table_args__ = (
+        Index("ix_unit_contact_project_phone", "project_id", "phone"),
+        Index("ix_unit_contact_project_phone2", "project_id", "phone2"),
+        Index("ix_unit_contact_unit", "unit_id", "position"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(10), default=ContactKind.OWNER)
+    name: Mapped[str] = mapped_column(String(50), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    phone2: Mapped[str] = mapped_column(String(20), default="")
+    may_receive_messages: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    unit: Mapped[Unit] = relationship(back_populates="contacts")
+
+    @property
+    def phones(self) -> list[str]:
+        return [p for p in (self.phone, self.phone2) if p]
 
 
 class Department(db.Model):
@@ -82,6 +134,9 @@ class Department(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
     code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(50))
+    head_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", use_alter=True, ondelete="SET NULL"))
+
+    head: Mapped[User | None] = relationship(foreign_keys=[head_id])
 
 
 class User(UserMixin, db.Model):
@@ -98,10 +153,13 @@ class User(UserMixin, db.Model):
     phone: Mapped[str] = mapped_column(String(20), default="")
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # set by an admin's password reset: the next sign-in goes to "choose a new password" first
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
 
     project: Mapped[Project | None] = relationship()
-    department: Mapped[Department | None] = relationship()
+    department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
+    superior: Mapped[User | None] = relationship(remote_side=[id], foreign_keys=[superior_id])
 
     def set_password(self, password: str) -> None:
         from flask import current_app
@@ -159,3 +217,20 @@ class RepairCategory(db.Model):
     name: Mapped[str] = mapped_column(String(50))
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AppointmentWindow(db.Model):
+    """A time window the desk offers for a visit (e.g. 08:00-10:00), per project."""
+
+    __tablename__ = "appointment_window"
+    __table_args__ = (UniqueConstraint("project_id", "starts", "ends"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
+    starts: Mapped[str] = mapped_column(String(5))  # HH:MM, local time of the project
+    ends: Mapped[str] = mapped_column(String(5))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    @property
+    def value(self) -> str:
+        return f"{self.starts}-{self.ends}"

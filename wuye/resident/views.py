@@ -24,6 +24,7 @@ from ..services import DomainError
 from ..services.residents import link as svc
 from ..services.residents import service_form as forms_svc
 from ..web import client_address
+from ..services.orgs import window_choices
 from .forms import ChangeRequestForm, CompletedServiceForm, DeclinedServiceForm
 
 bp = Blueprint("resident", __name__)
@@ -77,6 +78,7 @@ def _days(order: RepairOrder) -> list[tuple[str, str]]:
 def _change_form() -> ChangeRequestForm:
     form = ChangeRequestForm(prefix="move")
     form.day.choices = options(_days(g.resident_order))
+    form.window.choices = options(window_choices(g.resident_order.project_id))
     return form
 
 

@@ -39,3 +39,16 @@ def history(subject_type: str, subject_id: int) -> list[AuditEvent]:
         .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
         .order_by(AuditEvent.id)
     ))
+
+
+def record_many(actor: Actor, project_id: int | None, events: list[tuple[str, str, int, dict]]) -> None:
+    """Many events at once — (action, subject_type, subject_id, changes) — as one bulk insert (an import
+    of 20,000 units); the same rows `record` writes."""
+    if not events:
+        return
+    at = now()
+    db.session.execute(db.insert(AuditEvent), [
+        {"at": at, "actor_id": actor.user.id if actor.user else None, "actor_label": actor.label,
+         "address": actor.address, "project_id": project_id, "action": action, "subject_type": subject_type,
+         "subject_id": subject_id, "changes": {k: _plain(v) for k, v in changes.items()}}
+        for action, subject_type, subject_id, changes in events])

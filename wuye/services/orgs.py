@@ -12,7 +12,8 @@ from sqlalchemy import select
 
 from ..database import transaction
 from ..extensions import db
-from ..models import Building, Department, LoginSession, Project, RepairCategory, Role, Unit, User
+from ..models import (AppointmentWindow, Building, ContactKind, Department, LoginSession, Project, RepairCategory,
+                      Role, Unit, UnitContact, User)
 from ..models.job import PriceItem
 from . import Actor, DomainError
 from .audit import record
@@ -20,7 +21,7 @@ from .audit import record
 DEFAULTS = json.loads((Path(__file__).parent.parent / "data" / "defaults.json").read_text(encoding="utf-8"))
 
 
-def add_project(actor: Actor, code: str, name: str, timezone: str = "Asia/Shanghai") -> Project:
+def add_project(actor: Actor, code: str, name: str, timezone: str = "Asia/Shanghai", address: str = "") -> Project:
     code = code.strip().upper()
     if not re.fullmatch(r"[A-Z0-9_-]{2,32}", code):
         raise DomainError(_("A project code is 2–32 letters, digits, - or _."))
@@ -31,7 +32,9 @@ def add_project(actor: Actor, code: str, name: str, timezone: str = "Asia/Shangh
     with transaction():
         if db.session.scalar(select(Project).where(Project.code == code)):
             raise DomainError(_("Project %(code)s already exists.", code=code))
-        project = Project(code=code, name=name.strip(), timezone=timezone)
+        if not name.strip():
+            raise DomainError(_("A project needs a name."))
+        project = Project(code=code, name=name.strip(), timezone=timezone, address=address.strip())
         db.session.add(project)
         db.session.flush()
         for position, (cat_code, cat_name) in enumerate(DEFAULTS["categories"]):
@@ -40,6 +43,8 @@ def add_project(actor: Actor, code: str, name: str, timezone: str = "Asia/Shangh
         for item_code, item_name, unit, price_fen, kind in DEFAULTS["price_list"]:
             db.session.add(PriceItem(project_id=project.id, code=item_code, name=item_name, unit=unit,
                                      price_fen=price_fen, kind=kind))
+        for position, (starts, ends) in enumerate(DEFAULTS["appointment_windows"]):
+            db.session.add(AppointmentWindow(project_id=project.id, starts=starts, ends=ends, position=position))
         record(actor, "project_add", "project", project.id, project.id, code=code, name=project.name,
                timezone=timezone)
     return project
@@ -54,20 +59,58 @@ def unit_keys(building: str, label: str) -> tuple[str, str, str]:
     return search_key, room, short_key
 
 
-def add_building(project: Project, name: str, completed_on: date | None = None) -> Building:
-    b = Building(project_id=project.id, name=name, completed_on=completed_on)
+def add_building(project: Project, name: str, completed_on: date | None = None, developer: str = "",
+                 main_contractor: str = "") -> Building:
+    b = Building(project_id=project.id, name=name, completed_on=completed_on, developer=developer,
+                 main_contractor=main_contractor)
     db.session.add(b)
     db.session.flush()
     return b
 
 
+def unit_label(building: str, unit_no: str, room: str) -> str:
+    """3栋 + 2 + 1201 → 3栋2单元1201 (without a 单元: 3栋1201)."""
+    return f"{building}{unit_no}单元{room}" if unit_no else f"{building}{room}"
+
+
 def add_unit(project: Project, building: Building, label: str, owner_name: str = "",
-             owner_phone: str = "") -> Unit:
+             owner_phone: str = "", **fields) -> Unit:
     search_key, room, short_key = unit_keys(building.name, label)
+    m = re.search(r"(\d+)单元(\d+)$", label)  # 3栋2单元1201: entrance 2, floor 12 (as migration 0007 reads it)
+    if m:
+        fields.setdefault("unit_no", m.group(1))
+        fields.setdefault("floor", int(m.group(2)[:-2]) if len(m.group(2)) > 2 else None)
     u = Unit(project_id=project.id, building_id=building.id, label=label, search_key=search_key,
-             room=room, short_key=short_key, owner_name=owner_name, owner_phone=owner_phone)
+             room=fields.pop("room", None) or room, short_key=short_key, **fields)
     db.session.add(u)
+    if owner_name or owner_phone:
+        set_contacts(u, [dict(kind=ContactKind.OWNER, name=owner_name, phone=owner_phone)])
     return u
+
+
+CONTACT_FIELDS = ("kind", "name", "phone", "phone2", "may_receive_messages")
+
+
+def contact_values(unit: Unit) -> list[dict]:
+    return [{f: getattr(c, f) for f in CONTACT_FIELDS} for c in unit.contacts]
+
+
+def set_contacts(unit: Unit, contacts: list[dict]) -> None:
+    """Replace a unit's contacts (in this order) and keep the owner copy on the unit for lists."""
+    current = list(unit.contacts)
+    for position, values in enumerate(contacts):
+        values = {"kind": ContactKind.OWNER, "name": "", "phone": "", "phone2": "", "may_receive_messages": True,
+                  **values}
+        contact = current[position] if position < len(current) else UnitContact(project_id=unit.project_id)
+        for f in CONTACT_FIELDS:
+            setattr(contact, f, values[f])
+        contact.position = position
+        if position >= len(current):
+            unit.contacts.append(contact)
+    for extra in current[len(contacts):]:
+        unit.contacts.remove(extra)
+    first = contacts[0] if contacts else {}
+    unit.owner_name, unit.owner_phone = first.get("name", ""), first.get("phone", "")
 
 
 def add_department(project: Project, code: str, name: str) -> Department:
@@ -78,7 +121,8 @@ def add_department(project: Project, code: str, name: str) -> Department:
 
 
 def add_user(actor: Actor, username: str, role: str, project_code: str | None, password: str,
-             name: str | None = None, department_id: int | None = None) -> User:
+             name: str | None = None, department_id: int | None = None, superior_id: int | None = None,
+             phone: str = "", must_change_password: bool = False) -> User:
     username = username.strip()
     if role not in {r.value for r in Role}:
         raise DomainError(_("Unknown role: %(role)s", role=role))
@@ -97,7 +141,8 @@ def add_user(actor: Actor, username: str, role: str, project_code: str | None, p
         if db.session.scalar(select(User).where(User.username == username)):
             raise DomainError(_("User %(name)s already exists.", name=username))
         user = User(username=username, name=(name or username).strip(), role=role,
-                    project_id=project.id if project else None, department_id=department_id)
+                    project_id=project.id if project else None, department_id=department_id,
+                    superior_id=superior_id, phone=phone, must_change_password=must_change_password)
         user.set_password(password)
         db.session.add(user)
         db.session.flush()
@@ -122,3 +167,15 @@ def categories(project: Project) -> list[RepairCategory]:
         select(RepairCategory).where(RepairCategory.project_id == project.id, RepairCategory.active.is_(True))
         .order_by(RepairCategory.position)
     ))
+
+
+def windows(project_id: int) -> list[AppointmentWindow]:
+    """The appointment windows the project offers, in its order."""
+    return list(db.session.scalars(
+        select(AppointmentWindow).where(AppointmentWindow.project_id == project_id,
+                                        AppointmentWindow.active.is_(True))
+        .order_by(AppointmentWindow.position, AppointmentWindow.starts)))
+
+
+def window_choices(project_id: int) -> list[tuple[str, str]]:
+    return [("", "—")] + [(w.value, w.value) for w in windows(project_id)]

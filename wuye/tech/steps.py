@@ -13,7 +13,8 @@ from sqlalchemy.exc import IntegrityError
 
 from .. import money
 from ..clock import now as clock_now
-from ..desk.forms import WINDOWS, appointment_days, window_times
+from ..desk.forms import appointment_days, window_times
+from ..services.orgs import window_choices
 from ..extensions import db
 from ..formkit import options
 from ..htmx import redirect_to, render
@@ -67,7 +68,7 @@ def _was_mine(order: RepairOrder) -> bool:
 def _cannot_fix_form(project: Project) -> f.CannotFixForm:
     form = f.CannotFixForm(prefix="cf")
     form.next_date.choices = options(appointment_days(local_day(clock_now(), project.timezone)))
-    form.next_window.choices = options([("", "—")] + [(w, w) for w in WINDOWS])
+    form.next_window.choices = options(window_choices(project.id))
     return form
 
 

@@ -16,11 +16,17 @@ from ...workflow.complaint import COMPLAINT, RECORDERS, SEE_ALL, ComplaintState
 
 
 def superior_of(user: User) -> User | None:
-    """The direct superior (直属上级): as set on the user, else the head of their department."""
+    """The direct superior (直属上级): as set on the user, else the head of their department (as the
+    administration names it, else its first dept_head)."""
     if user.superior_id:
         boss = db.session.get(User, user.superior_id)
         if boss is not None and boss.active:
             return boss
+    department = user.department
+    if department is not None and department.head_id and department.head_id != user.id:
+        head = db.session.get(User, department.head_id)
+        if head is not None and head.active:
+            return head
     if user.department_id and user.role != Role.DEPT_HEAD:
         return db.session.scalar(select(User).where(
             User.project_id == user.project_id, User.department_id == user.department_id,

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from ...clock import now as clock_now
 from ...extensions import db
 from ...i18n import day_bounds_utc
-from ...models import Project, RepairOrder, Unit
+from ...models import Project, RepairOrder, Unit, UnitContact
 from ..deadlines.table import overdue_subjects
 
 
@@ -104,13 +104,14 @@ def ascii_prefix(column, prefix: str):
 
 
 def find_units(project: Project, text: str, limit: int = 8) -> list[Unit]:
-    """Units whose label starts with what was typed (spaces ignored), or whose owner's phone does."""
+    """Units whose label starts with what was typed (spaces ignored), or a phone of one of whose
+    contacts (owner, tenant, family) does."""
     key = text.strip().replace(" ", "")
     if not key:
         return []
     return list(db.session.scalars(
         select(Unit).where(Unit.project_id == project.id, _unit_matches(key))
-        .order_by(Unit.search_key).limit(limit)
+        .options(selectinload(Unit.contacts)).order_by(Unit.search_key).limit(limit)
     ))
 
 
@@ -118,11 +119,19 @@ def _unit_matches(key: str):
     return or_(Unit.search_key.startswith(key, autoescape=True),
                Unit.room.startswith(key, autoescape=True),
                Unit.short_key.startswith(key, autoescape=True),
-               Unit.owner_phone.startswith(key, autoescape=True))
+               Unit.id.in_(select(UnitContact.unit_id).where(
+                   UnitContact.project_id == Unit.project_id,
+                   or_(UnitContact.phone.startswith(key, autoescape=True),
+                       UnitContact.phone2.startswith(key, autoescape=True)))))
 
 
 def recent_orders_for_unit(unit: Unit, limit: int = 5) -> list[RepairOrder]:
+    """The repeat-call hint: this unit's latest orders, and those any of its contacts called in."""
+    phones = [p for c in unit.contacts for p in c.phones]
+    mine = RepairOrder.unit_id == unit.id
+    if phones:
+        mine = or_(mine, RepairOrder.contact_phone.in_(phones))
     return list(db.session.scalars(
-        select(RepairOrder).where(RepairOrder.project_id == unit.project_id, RepairOrder.unit_id == unit.id)
+        select(RepairOrder).where(RepairOrder.project_id == unit.project_id, mine)
         .order_by(RepairOrder.id.desc()).limit(limit)
     ))
