@@ -91,7 +91,7 @@ def run(url: str, orders: int) -> None:
     from wuye import create_app
     from wuye.extensions import db
     from wuye.models import Project
-    from wuye.services.board import BoardFilter, find_units, search
+    from wuye.services.repairs.board import BoardFilter, find_units, search
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WUYE_WATCHER": False,
                       "WUYE_PASSWORD_METHOD": "pbkdf2:sha256:1000"})

@@ -153,7 +153,7 @@ def checkpoint(db) -> None:
 
 
 def tick_queries(now: datetime, batch: int = 200):
-    from wuye.services.deadline_tick import due_for_breach, due_for_escalation, due_for_warning
+    from wuye.services.deadlines.tick import due_for_breach, due_for_escalation, due_for_warning
     return {name: fn(now).limit(batch).with_for_update(skip_locked=True)
             for name, fn in (("breach", due_for_breach), ("warning", due_for_warning),
                              ("escalation", due_for_escalation))}
@@ -196,7 +196,7 @@ def timed(fn) -> float:
 
 
 def run_case(db, size: int) -> dict:
-    from wuye.services.deadline_tick import run
+    from wuye.services.deadlines.tick import run
     now = datetime.now(UTC).replace(microsecond=0)
     fresh_schema(db)
     project_id, tech_id, order_ids = seed_people_and_orders(now)

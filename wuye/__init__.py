@@ -50,12 +50,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table registered before the engine is used)
-    from .database import configure_engine
+    from .database import configure_engine, register_transaction_hook
     from .i18n import register_filters, select_locale, select_timezone
+    from .services import idempotency
     from .services.notifications import discard_channels, flush_channels
 
     db.init_app(app)
     configure_engine(app)
+    register_transaction_hook("idempotency", idempotency.on_transaction_begin, idempotency.on_transaction_commit)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
     csrf.init_app(app)
     htmx_ext.init_app(app)

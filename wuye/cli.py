@@ -176,7 +176,7 @@ def _project(code: str):
 @click.argument("project_code")
 def deadlines_show(project_code):
     """Each deadline as this project runs it."""
-    from .services import deadlines
+    from .services.deadlines import table as deadlines
     project = _project(project_code)
     for rule in deadlines.RULES:
         r = deadlines.rule_for(project.id, rule.name)
@@ -205,7 +205,7 @@ def _minutes_list(_ctx, _param, value):
               help="Further delays of the chain after the breach, e.g. 15,30 (supervisor, then manager).")
 def deadlines_policy(project_code, kind, minutes, warn_percent, warn_minutes, escalate):
     """Set a project's own rule for one deadline; options left out go back to the default."""
-    from .services import deadlines
+    from .services.deadlines import table as deadlines
     try:
         deadlines.set_policy(CLI_ACTOR, _project(project_code), kind, minutes=minutes, warn_percent=warn_percent,
                              warn_minutes=warn_minutes, escalation_minutes=escalate)

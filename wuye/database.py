@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from flask import Flask
-from sqlalchemy import event
+from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
 
 from .extensions import db
@@ -50,6 +50,16 @@ def configure_engine(app: Flask) -> None:
         conn.info["immediate"] = immediate
 
 
+# Run at the start of every transaction() and just before its commit. The offline action's
+# idempotency claim registers here (create_app), so that a replay is answered before any effect
+# without this module importing the services.
+_hooks: dict[str, tuple[Callable[[], None], Callable[[], None]]] = {}
+
+
+def register_transaction_hook(name: str, begin: Callable[[], None], before_commit: Callable[[], None]) -> None:
+    _hooks[name] = (begin, before_commit)
+
+
 @contextlib.contextmanager
 def transaction() -> Iterator[None]:
     """One unit of work: commit everything on success, nothing on error.
@@ -60,16 +70,25 @@ def transaction() -> Iterator[None]:
     session = db.session()
     if session.in_transaction() and not session.connection().info.get("immediate", True):
         session.commit()
-    from .services import idempotency  # a replayed offline action is answered before any effect
-
     token = _write_intent.set(True)
     try:
-        idempotency.on_transaction_begin()
+        for begin, _ in _hooks.values():
+            begin()
         yield
-        idempotency.on_transaction_commit()
+        for _, before_commit in _hooks.values():
+            before_commit()
         session.commit()
     except BaseException:
         session.rollback()
         raise
     finally:
         _write_intent.reset(token)
+
+
+def locked(row_or_model, id: int | None = None):
+    """Re-read a row under a row lock — FOR UPDATE on PostgreSQL; on SQLite the transaction already
+    holds the write lock — refreshing what the session had of it. `locked(order)` or
+    `locked(RepairOrder, order_id)`; None when no such row."""
+    model, id = (row_or_model, id) if id is not None else (type(row_or_model), row_or_model.id)
+    return db.session.execute(select(model).where(model.id == id).with_for_update()
+                              .execution_options(populate_existing=True)).scalar_one_or_none()

@@ -21,7 +21,7 @@ from .i18n import local_day, local_to_utc
 from .models import Project, Role, Source, Unit, Urgency, User
 from .services import Actor
 from .services import import_units, orgs
-from .services import repairs as repair_service
+from .services.repairs import intake as repair_service
 
 DEMO_PASSWORD = "wuye-demo-2026"
 CLI = Actor(None, "cli")
@@ -110,7 +110,7 @@ def _work(order, tech: User, dispatched: datetime, rng: random.Random) -> None:
     from PIL import Image, ImageDraw
 
     from .models.job import PriceItem
-    from .services import technician as job
+    from .services.repairs import technician as job
 
     def signature() -> bytes:
         img = Image.new("RGBA", (480, 160), (255, 255, 255, 0))

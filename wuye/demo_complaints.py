@@ -13,9 +13,9 @@ from .clock import now as clock_now
 from .extensions import db
 from .models import Complaint, Department, Project, Unit, User
 from .services import Actor
-from .services import complaint_classification as classification
-from .services import complaint_record as record
-from .services import complaints
+from .services.complaints import classification as classification
+from .services.complaints import record as record
+from .services.complaints import intake as complaints
 
 DATA = json.loads((Path(__file__).parent / "data" / "demo_complaints.json").read_text(encoding="utf-8"))
 

@@ -54,7 +54,7 @@ def beat() -> None:
 def run_once(app: Flask):
     """One tick and a heartbeat. Returns the tick's report, or None when the tick failed (logged):
     a database that is down for a minute must not end the watcher."""
-    from .services.deadlines import tick
+    from .services.deadlines.tick import tick
     with app.app_context():
         try:
             report = tick()

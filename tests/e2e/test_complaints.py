@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests.fixtures.data import PASSWORD
 from wuye.extensions import db
 from wuye.models import Complaint, Deadline, Notification, User
-from wuye.services.deadlines import tick
+from wuye.services.deadlines.tick import tick
 
 from .conftest import PHONE
 

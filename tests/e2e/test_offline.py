@@ -176,7 +176,8 @@ def test_closing_the_page_in_the_middle_of_a_replay_makes_no_duplicate(org, make
 
 
 def test_a_job_reassigned_while_offline_is_refused_and_kept_in_needs_attention(org, make_order, phone, shot):
-    from wuye.services import Actor, repairs
+    from wuye.services import Actor
+    from wuye.services.repairs import intake as repairs
 
     context, page = phone
     order = make_order(technician=org.users["technician"])

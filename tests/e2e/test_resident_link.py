@@ -155,7 +155,7 @@ def test_a_resident_follows_the_order_on_the_link_and_the_desk_sees_a_low_score(
 def test_a_resident_asks_for_another_time_and_sees_the_answer_without_reload(
         org, make_order, phones, page, login, shot, fast_polling):
     from wuye.services import Actor
-    from wuye.services import resident as links
+    from wuye.services.residents import link as links
     order = make_order(technician=org.users["technician2"])
     _link, token = links.issue_link(Actor(org.users["clerk"], "x"), order)
     res = phones()
@@ -185,7 +185,7 @@ def test_a_resident_asks_for_another_time_and_sees_the_answer_without_reload(
 
 def test_a_declined_order_asks_the_resident_why(org, make_order, phones, shot):
     from wuye.services import Actor
-    from wuye.services import resident as links
+    from wuye.services.residents import link as links
     order = make_order(technician=org.users["technician2"])
     Journey(order).to("arrive").decline()
     db.session.commit()
@@ -208,7 +208,7 @@ def test_a_declined_order_asks_the_resident_why(org, make_order, phones, shot):
 
 def test_a_revoked_link_stops_polling_and_says_why(org, make_order, phones, fast_polling):
     from wuye.services import Actor
-    from wuye.services import resident as links
+    from wuye.services.residents import link as links
     order = make_order(technician=org.users["technician2"])
     link, token = links.issue_link(Actor(org.users["clerk"], "x"), order)
     res = phones()

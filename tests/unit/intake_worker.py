@@ -20,7 +20,8 @@ from tests.fixtures.data import phone_intake
 from wuye import create_app
 from wuye.extensions import db
 from wuye.models import Project, User
-from wuye.services import Actor, repairs
+from wuye.services import Actor
+from wuye.services.repairs import intake as repairs
 
 
 def main(url: str, project_id: int, unit_id: int, clerk_id: int, at: datetime, threads: int) -> dict:

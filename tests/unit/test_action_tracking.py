@@ -6,8 +6,8 @@ from datetime import timedelta
 
 from wuye.extensions import db
 from wuye.models import User
-from wuye.services import complaint_board as boards
-from wuye.services import complaint_record as rec
+from wuye.services.complaints import board as boards
+from wuye.services.complaints import record as rec
 
 
 def user(kit, username: str) -> User:

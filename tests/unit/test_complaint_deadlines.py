@@ -9,9 +9,10 @@ import pytest
 
 from wuye.extensions import db
 from wuye.models import Deadline, DeadlineNotice, Notification, User
-from wuye.services import complaint_record as rec
-from wuye.services import complaints, deadlines
-from wuye.services.deadlines import tick
+from wuye.services.complaints import record as rec
+from wuye.services.complaints import intake as complaints
+from wuye.services.deadlines import table as deadlines
+from wuye.services.deadlines.tick import tick
 
 from .test_deadlines import sh
 

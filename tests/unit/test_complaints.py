@@ -9,9 +9,9 @@ import pytest
 from wuye.extensions import db
 from wuye.models import AuditEvent, Complaint, Deadline, Notification, User
 from wuye.services import DomainError, InvalidInput, NotAllowed
-from wuye.services import complaint_classification as classification
-from wuye.services import complaint_record as rec
-from wuye.services import complaints
+from wuye.services.complaints import classification as classification
+from wuye.services.complaints import record as rec
+from wuye.services.complaints import intake as complaints
 
 ALL_EMPLOYEES = ["clerk", "technician", "housing_officer", "dept_head", "cs_supervisor", "project_manager", "staff"]
 
@@ -217,7 +217,7 @@ def test_caused_by_a_quality_system_defect_must_go_to_management_review(kit):
 
 
 def test_the_management_review_list_holds_the_quality_system_complaints_until_reviewed(kit, org):
-    from wuye.services.complaint_board import review_list
+    from wuye.services.complaints.board import review_list
     first = kit.valid(severity="serious", criteria=["quality_system"])
     kit.valid(severity="serious", criteria=["media"])
     second = kit.valid(severity="serious", criteria=["quality_system"])

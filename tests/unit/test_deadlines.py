@@ -9,8 +9,10 @@ import pytest
 from wuye.database import transaction
 from wuye.extensions import db
 from wuye.models import AuditEvent, Deadline, DeadlineNotice, Notification, RepairOrder
-from wuye.services import Actor, DomainError, deadlines, notifications, repairs
-from wuye.services.deadlines import tick
+from wuye.services import Actor, DomainError, notifications
+from wuye.services.deadlines import table as deadlines
+from wuye.services.repairs import intake as repairs
+from wuye.services.deadlines.tick import tick
 
 
 def sh(hhmm: str, day: int = 27) -> datetime:
@@ -248,7 +250,7 @@ def test_a_row_that_fails_is_logged_and_the_tick_goes_on(org, make_order, clock,
     clock.set(sh("14:45"))
     first = make_order(urgency="emergency", technician=org.users["technician"])
     second = make_order(urgency="emergency", technician=org.users["technician2"])
-    from wuye.services import deadline_tick
+    from wuye.services.deadlines import tick as deadline_tick
     real = deadline_tick._recipients
 
     def broken(d, link, subject):

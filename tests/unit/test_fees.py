@@ -10,7 +10,7 @@ from wuye.extensions import db
 from wuye.fees.forms import parse_yuan
 from wuye.models.job import FeeHandover
 from wuye.services import Actor, DomainError
-from wuye.services import fees
+from wuye.services.repairs import fees
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from wuye.extensions import db
 from wuye.models import AuditEvent, RepairOrder
 from wuye.models.offline import IdempotencyRecord, RefusedAction
 from wuye.services import idempotency
-from wuye.services import technician as svc
+from wuye.services.repairs import technician as svc
 
 KEY = "6f1d2c1e-8a3b-4c55-9d7e-1234567890ab"
 
@@ -93,7 +93,8 @@ def test_a_copy_that_loses_the_race_rolls_back_its_effect(job, as_role, monkeypa
 
 
 def test_a_refused_offline_action_is_kept_for_the_desk(org, job, as_role, clock):
-    from wuye.services import Actor, repairs
+    from wuye.services import Actor
+    from wuye.services.repairs import intake as repairs
     repairs.reassign(Actor(org.users["clerk"], "x"), db.session.get(RepairOrder, job.id),
                      org.users["technician2"].id, "张师傅请假")
     b = as_role("technician")

@@ -6,8 +6,8 @@ from wuye.extensions import db
 from wuye.models import RepairOrder
 from wuye.models.job import Invoice
 from wuye.services import Actor
-from wuye.services import invoices
-from wuye.services import technician as svc
+from wuye.services.repairs import invoices
+from wuye.services.repairs import technician as svc
 
 
 def test_a_requested_invoice_waits_for_its_number_then_for_the_technician(org, make_order, clock):

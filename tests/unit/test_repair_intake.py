@@ -8,7 +8,7 @@ import pytest
 from wuye.extensions import db
 from wuye.models import AuditEvent, Notification, RepairCounter, RepairOrder
 from wuye.services import Actor, DomainError, NotAllowed
-from wuye.services import repairs
+from wuye.services.repairs import intake as repairs
 
 
 def test_an_order_is_numbered_by_the_projects_local_day(org, make_order, clock):

@@ -11,9 +11,9 @@ from tests.fixtures.journey import Journey
 from wuye.extensions import db
 from wuye.models import AuditEvent, Deadline, RepairOrder, ResidentLink, ReturnVisit, ServiceForm
 from wuye.services import Actor, DomainError, InvalidInput, NotAllowed
-from wuye.services import resident as svc
-from wuye.services import service_form as forms
-from wuye.services.service_form import Answers
+from wuye.services.residents import link as svc
+from wuye.services.residents import service_form as forms
+from wuye.services.residents.service_form import Answers
 
 
 @pytest.fixture

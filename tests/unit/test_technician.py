@@ -10,8 +10,8 @@ from wuye.extensions import db
 from wuye.models import AuditEvent, Deadline, RepairOrder
 from wuye.models.job import FeeHandover, Invoice, Payment, PriceItem, Quote, SheetRevision, Visit
 from wuye.services import Actor, DomainError, NotAllowed
-from wuye.services import technician as svc
-from wuye.services.uploads import InvalidUpload
+from wuye.services.repairs import technician as svc
+from wuye.services.repairs.uploads import InvalidUpload
 
 
 @pytest.fixture
@@ -261,7 +261,7 @@ def test_a_fee_handover_with_a_difference_is_flagged_with_both_names(tech, org, 
 
 
 def test_a_cancelled_job_refuses_the_technicians_next_step(tech, org, job, clock):
-    from wuye.services import repairs
+    from wuye.services.repairs import intake as repairs
     svc.accept(step(tech, job))
     repairs.cancel(Actor(org.users["clerk"], "x"), db.session.get(RepairOrder, job.id), "业主取消")
     with pytest.raises(DomainError):

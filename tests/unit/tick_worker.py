@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 from wuye import create_app
 from wuye.extensions import db
-from wuye.services.deadlines import tick
+from wuye.services.deadlines.tick import tick
 
 
 def main(url: str, start: datetime, end: datetime, step: timedelta) -> dict:

@@ -161,7 +161,7 @@ def resident_links() -> dict[str, str]:
     from wuye.extensions import db
     from wuye.models import RepairOrder, User
     from wuye.services import Actor
-    from wuye.services import resident as links
+    from wuye.services.residents import link as links
 
     clerk = Actor(db.session.scalar(select(User).where(User.username == "clerk")), "10.0.0.9")
     out = {}

@@ -6,10 +6,10 @@ import re
 
 from wuye.extensions import db
 from wuye.models import Complaint, Notification
-from wuye.services import complaint_classification as classification
-from wuye.services import complaint_record as rec
-from wuye.services import complaints
-from wuye.services.deadlines import tick
+from wuye.services.complaints import classification as classification
+from wuye.services.complaints import record as rec
+from wuye.services.complaints import intake as complaints
+from wuye.services.deadlines.tick import tick
 
 from ..unit.test_deadlines import sh
 

@@ -9,7 +9,7 @@ import pytest
 from tests.unit.test_deadlines import arrive, sh
 from wuye.extensions import db
 from wuye.models import WatcherHeartbeat
-from wuye.services.deadlines import tick
+from wuye.services.deadlines.tick import tick
 
 
 @pytest.fixture

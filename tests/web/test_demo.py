@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from tests.fixtures.web import Browser
 from wuye.extensions import db
 from wuye.models import Complaint, RepairOrder, User
-from wuye.services import complaint_board as boards
+from wuye.services.complaints import board as boards
 
 
 def test_the_demo_is_loaded_once_through_the_services_and_its_pages_open(app):

@@ -136,7 +136,7 @@ SESSION_ENDING = {"auth.logout"}
 def test_each_route_gives_each_role_its_expected_answer(role, app, org, make_order, clock, as_role, anon, kit):
     """One role against every route: allowed roles get through, others 403, strangers the login page."""
     from wuye.services import Actor, orgs
-    from wuye.services.resident import issue_link
+    from wuye.services.residents.link import issue_link
     order = make_order(technician=org.users["technician"])
     complaint = kit.take(by="staff").number
     victim = orgs.add_user(Actor(None, "cli"), "victim", "staff", "P1", "victim-pass-1")

@@ -13,7 +13,7 @@ from tests.fixtures.web import csrf_token
 from wuye.extensions import db
 from wuye.models import AppointmentRequest, LinkHit, ResidentLink, ReturnVisit
 from wuye.services import Actor
-from wuye.services import resident as svc
+from wuye.services.residents import link as svc
 
 STRICT = {"Referrer-Policy": "no-referrer", "Cache-Control": "no-store", "X-Robots-Tag": "noindex, nofollow"}
 
@@ -78,7 +78,7 @@ def test_a_revoked_link_answers_the_same_404_as_an_unknown_one(org, anon, order,
 
 
 def test_a_link_stops_working_a_month_after_its_order_closed(org, anon, order, token, clock):
-    from wuye.services import repairs
+    from wuye.services.repairs import intake as repairs
     repairs.cancel(Actor(org.users["clerk"], "x"), order, "业主取消")
     clock.advance(days=29)
     assert anon.get(path(token)).status_code == 200

@@ -10,7 +10,7 @@ from wuye.extensions import db
 from wuye.models import RepairOrder
 from wuye.models.job import Payment, PriceItem, Quote, Signature
 from wuye.services import Actor
-from wuye.services import technician as svc
+from wuye.services.repairs import technician as svc
 
 
 @pytest.fixture

@@ -91,7 +91,7 @@ def project(project_id: int):
             else:
                 return redirect_to(url_for("admin.project", project_id=project.id, saved=1))
         status = 422
-    from ..services import deadlines
+    from ..services.deadlines import table as deadlines
 
     policies = [deadlines.rule_for(project.id, rule.name) for rule in deadlines.RULES]
     return render("admin/project.html", project=project, form=form, error=error, status=status,

@@ -14,9 +14,9 @@ from ..htmx import add_trigger, redirect_to
 from ..models import Complaint
 from ..permissions import roles
 from ..services import DomainError
-from ..services import complaint_classification as classification
-from ..services import complaint_record as handling
-from ..services import complaints as service
+from ..services.complaints import classification as classification
+from ..services.complaints import record as handling
+from ..services.complaints import intake as service
 from ..web import actor, current_project
 from ..workflow.complaint import COMPLAINT
 from . import forms as f

@@ -17,12 +17,12 @@ from ..i18n import local_to_utc, zone
 from ..models import Complaint, Department, Role, Unit, User
 from ..permissions import roles
 from ..services import DomainError
-from ..services import complaint_board as boards
-from ..services import complaints as service
-from ..services.board import find_units
-from ..services.complaint_access import action_steps, can_see, steps
-from ..services.complaint_record import result_problems
-from ..services.deadlines import for_subject, running_by_subject
+from ..services.complaints import board as boards
+from ..services.complaints import intake as service
+from ..services.repairs.board import find_units
+from ..services.complaints.access import action_steps, can_see, steps
+from ..services.complaints.record import result_problems
+from ..services.deadlines.table import for_subject, running_by_subject
 from ..web import actor, current_project
 from ..workflow.complaint import BOARD_ROLES, COMPLAINT, EMPLOYEES, REVIEW_ROLES, SEE_ALL
 from . import forms as f

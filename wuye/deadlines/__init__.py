@@ -7,8 +7,8 @@ from datetime import timedelta
 from flask import Flask
 from flask_babel import gettext as _
 
-from ..services import deadlines
-from ..services.deadlines import ASSIGNEE, DISPATCHER
+from ..services.deadlines import table as deadlines
+from ..services.deadlines.table import ASSIGNEE, DISPATCHER
 
 
 def duration(td: timedelta) -> str:

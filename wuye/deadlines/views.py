@@ -9,7 +9,7 @@ from flask_login import current_user
 from ..htmx import render
 from ..models import Deadline, Role
 from ..permissions import roles
-from ..services import deadlines
+from ..services.deadlines import table as deadlines
 from ..web import current_project
 
 bp = Blueprint("deadlines", __name__, url_prefix="/desk")

@@ -1,6 +1,6 @@
 """The desk's side of the resident: the private link, the 服务单 results, 回访 and time requests.
 
-A link's token is shown once, in the answer that issued it (see services/resident.py). After
+A link's token is shown once, in the answer that issued it (see services/residents/link.py). After
 intake the new token waits in the clerk's own session for the order page, which takes it out on
 first show; nothing else keeps it.
 """
@@ -19,8 +19,8 @@ from ..htmx import add_trigger, is_fragment_request, redirect_to, render
 from ..models import AppointmentRequest, RepairOrder
 from ..permissions import roles
 from ..services import DomainError
-from ..services import resident as links
-from ..services import service_form as feedback
+from ..services.residents import link as links
+from ..services.residents import service_form as feedback
 from ..web import actor, current_project
 from ..workflow.repair import DESK
 from .views import _order_or_404, bp

@@ -15,10 +15,10 @@ from ..labels import STATES, URGENCIES, category_label
 from ..models import RepairOrder, Role, Unit, User
 from ..permissions import roles
 from ..services import DomainError
-from ..services import repairs as repair_service
+from ..services.repairs import intake as repair_service
 from ..services.audit import history
-from ..services.board import BoardFilter, find_units, recent_orders_for_unit, search
-from ..services.deadlines import for_subject, running_by_subject
+from ..services.repairs.board import BoardFilter, find_units, recent_orders_for_unit, search
+from ..services.deadlines.table import for_subject, running_by_subject
 from ..services.orgs import categories, window_choices
 from ..web import actor, current_project
 from ..workflow.repair import DESK, REPAIR
@@ -148,7 +148,7 @@ def board():
     orders, next_cursor = search(project, _board_filter(form), current_app.config["WUYE_PAGE_SIZE"])
     filter_args = {k: v for k, v in request.args.items() if k != "before" and v}
     block = "rows" if request.args.get("before") else "results"
-    from ..services.service_form import forms_by_order
+    from ..services.residents.service_form import forms_by_order
     return render("desk/board.html", block=block, form=form, orders=orders, next_cursor=next_cursor,
                   filter_args=filter_args, deadlines=running_by_subject("repair_order", [o.id for o in orders]),
                   feedback=forms_by_order([o.id for o in orders]))
@@ -183,7 +183,7 @@ def _job_summary(order: RepairOrder) -> dict:
     """What the technician recorded, for the desk: visits, quote, payment, the signed sheet."""
     from ..models.job import Invoice, Payment, Visit
     from ..models.offline import RefusedAction
-    from ..services import technician as tech
+    from ..services.repairs import technician as tech
     return {
         "visits": db.session.scalars(select(Visit).where(Visit.order_id == order.id).order_by(Visit.number)).all(),
         "quote": tech.accepted_quote(order),
@@ -244,7 +244,7 @@ def cancel(number: str):
 @roles(DESK)
 def print_order(number: str):
     """POST (the order page's print buttons): with the resident's link as a QR code."""
-    from ..services.resident import qr_data_uri
+    from ..services.residents.link import qr_data_uri
     from .residents import print_link
     size = "a4" if request.args.get("size") == "a4" else "a5"
     order = _order_or_404(number)
@@ -271,7 +271,7 @@ def signature(number: str, signature_id: int):
 @bp.route("/repairs/<number>/correct-sheet", methods=["POST"])
 @roles(DESK)
 def correct_sheet(number: str):
-    from ..services.technician import correct_sheet as correct
+    from ..services.repairs.technician import correct_sheet as correct
     return _action(number, CorrectSheetForm, "correct",
                    lambda o, f: correct(actor(), o, f.reason.data, f.description.data))
 

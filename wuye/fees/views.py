@@ -16,7 +16,7 @@ from ..i18n import day_bounds_utc, local_day
 from ..models import Role
 from ..permissions import roles
 from ..services import DomainError
-from ..services import fees
+from ..services.repairs import fees
 from ..web import actor, current_project
 from .forms import HandoverForm, method_labels
 

@@ -12,8 +12,8 @@ from ..models import RepairOrder
 from ..models.job import Invoice
 from ..permissions import roles
 from ..services import DomainError
-from ..services import invoices as queue
-from ..services.technician import issue_invoice
+from ..services.repairs import invoices as queue
+from ..services.repairs.technician import issue_invoice
 from ..fees.forms import method_labels
 from ..web import actor, current_project
 from ..workflow.repair import DESK

@@ -1,6 +1,6 @@
 """Deadlines (时限) of the procedure, the notices the watcher sent about them, and its heartbeat.
 
-The rule behind each deadline lives in `services/deadlines.py`; a row here is one running or
+The rule behind each deadline lives in `services/deadlines/table.py`; a row here is one running or
 finished instance of a rule for one subject (a repair order, later a complaint). The partial
 indexes hold only the rows the watcher may still have to act on, so a tick reads the due rows
 and nothing else however long the history grows.
@@ -46,7 +46,7 @@ class Deadline(db.Model):
     subject_type: Mapped[str] = mapped_column(String(30))
     subject_id: Mapped[int] = mapped_column(Integer)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
-    kind: Mapped[str] = mapped_column(String(40))  # a rule name of services/deadlines.py
+    kind: Mapped[str] = mapped_column(String(40))  # a rule name of services/deadlines/table.py
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     warn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

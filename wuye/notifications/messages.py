@@ -10,7 +10,7 @@ from ..models import Notification
 
 
 def _deadline_params(p: dict) -> dict:
-    from ..services.deadlines import label
+    from ..services.deadlines.table import label
     due = p.get("due")
     return {"number": p.get("number"), "deadline": label(p.get("deadline") or ""),
             "due": when(datetime.fromisoformat(due), "MM-dd HH:mm") if due else "",

@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from ..desk.forms import WINDOWS
 from ..formkit import options
-from ..services.service_form import DECLINE_REASONS
+from ..services.residents.service_form import DECLINE_REASONS
 
 # the best first, as Chinese satisfaction forms print it: 非常满意 … 非常不满意
 SCORES = [(5, _l("Very satisfied")), (4, _l("Satisfied")), (3, _l("Acceptable")), (2, _l("Dissatisfied")),

@@ -20,8 +20,8 @@ from ..i18n import local_day, local_to_utc
 from ..models import Project, RepairOrder
 from ..permissions import PUBLIC, roles
 from ..services import DomainError
-from ..services import resident as svc
-from ..services import service_form as forms_svc
+from ..services.residents import link as svc
+from ..services.residents import service_form as forms_svc
 from ..web import client_address
 from ..services.orgs import window_choices
 from .forms import ChangeRequestForm, CompletedServiceForm, DeclinedServiceForm

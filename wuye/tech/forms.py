@@ -10,7 +10,7 @@ from wtforms import BooleanField, DecimalField, HiddenField, RadioField, SelectF
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from ..formkit import options
-from ..services.technician import CHECKLIST
+from ..services.repairs.technician import CHECKLIST
 
 
 def to_fen(value: Decimal | None) -> int:

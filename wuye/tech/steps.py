@@ -25,10 +25,11 @@ from ..permissions import roles
 from ..database import transaction
 from ..errors import error_response
 from ..models.offline import RefusedAction
-from ..services import DomainError, InvalidInput, deadlines, idempotency
-from ..services import technician as svc
+from ..services import DomainError, InvalidInput, idempotency
+from ..services.deadlines import table as deadlines
+from ..services.repairs import technician as svc
 from ..services.audit import history, record
-from ..services.uploads import path_of
+from ..services.repairs.uploads import path_of
 from ..web import actor
 from . import forms as f
 
@@ -88,7 +89,10 @@ def job_context(order: RepairOrder) -> dict:
         "acceptance_form": f.AcceptanceForm(prefix="acc"), "payment_form": f.PaymentForm(prefix="pay"),
         "step_form": f.StepForm(prefix="s"),
         # the state machine and its words, for the offline page to move on before the server answers
-        "transitions": {n: t.target for n, t in svc.REPAIR.transitions.items() if Role.TECHNICIAN in t.roles},
+        "transitions": {n: t.target for n, t in svc.REPAIR.transitions.items()
+                        if Role.TECHNICIAN in t.roles and t.target},
+        "step_states": svc.REPAIR.sources,
+        "preparation_length": deadlines.rule_for(order.project_id, "preparation").length,
         "state_labels": {k: str(v) for k, v in STATES.items()},
     }
 

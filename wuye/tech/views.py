@@ -11,8 +11,8 @@ from ..extensions import db
 from ..htmx import render
 from ..models import RepairOrder, Role
 from ..permissions import roles
-from ..services.deadlines import running_by_subject
-from ..services.invoices import to_deliver
+from ..services.deadlines.table import running_by_subject
+from ..services.repairs.invoices import to_deliver
 from ..services.notifications import unread_count
 from ..workflow.repair import OPEN_STATES
 

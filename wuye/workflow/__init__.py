@@ -24,6 +24,10 @@ class StateMachine:
         """Transition names this role may take from this state, in declaration order."""
         return [n for n, t in self.transitions.items() if state in t.sources and role in t.roles]
 
+    def sources(self, *names: str) -> list[str]:
+        """The states any of these steps may be taken from (a page shows a step's section in them)."""
+        return sorted(set().union(*(self.transitions[n].sources for n in names)))
+
     def target(self, name: str, state: str | None = None) -> str | None:
         """Where the transition leads; for an in-state step, the state it was taken from."""
         return self.transitions[name].target or state

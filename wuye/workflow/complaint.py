@@ -10,7 +10,7 @@ received / investigating ─close_on_spot→ closed (solved on the spot, confirm
 
 The other steps fill the record within a state (target None). Object rules that a role cannot
 express — only the receiving employee escalates, only the owner marks an action done — are checked
-by the services (`wuye/services/complaint_access.py`).
+by the services (`services/complaints/access.py`).
 """
 from __future__ import annotations
 

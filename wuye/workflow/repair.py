@@ -42,6 +42,7 @@ WITH_TECHNICIAN = frozenset(OPEN_STATES - {S.NEW, S.DISPATCHED})
 DESK = frozenset({Role.CLERK, Role.CS_SUPERVISOR, Role.PROJECT_MANAGER})
 INTAKE_ROLES = DESK  # who fills the 报修单 at the front desk
 TECH = frozenset({Role.TECHNICIAN})
+RESIDENT = "resident"  # no account: on their private link
 
 
 def _t(name, sources, target, roles) -> Transition:
@@ -63,4 +64,8 @@ REPAIR = StateMachine([
     _t("finish", {S.IN_PROGRESS}, S.AWAITING_ACCEPTANCE, TECH),
     _t("sign_acceptance", {S.AWAITING_ACCEPTANCE}, S.SIGNED, TECH),
     _t("pay", {S.SIGNED}, S.COMPLETED, TECH),
+    # steps recorded within a state
+    _t("checklist", {S.ACCEPTED, S.SCHEDULED}, None, TECH),  # ticked before leaving
+    _t("at_door", {S.ON_SITE, S.IN_PROGRESS}, None, TECH),  # shoe covers, furniture
+    _t("request_time", {S.NEW, S.DISPATCHED, S.ACCEPTED, S.SCHEDULED}, None, {RESIDENT}),  # before leaving
 ])

@@ -9,12 +9,12 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from ..clock import now as clock_now
-from ..extensions import db
-from ..models import AuditEvent, Complaint, CorrectiveAction, Deadline, Project, Role, Unit, User
-from ..models.complaint import ACTION_TO_DO, ActionState, complaint_department, complaint_person
-from ..workflow.complaint import COLUMNS, SEE_ALL, ComplaintState
-from .deadlines import overdue_subjects, running_by_subject
+from ...clock import now as clock_now
+from ...extensions import db
+from ...models import AuditEvent, Complaint, CorrectiveAction, Deadline, Project, Role, Unit, User
+from ...models.complaint import ACTION_TO_DO, ActionState, complaint_department, complaint_person
+from ...workflow.complaint import COLUMNS, SEE_ALL, ComplaintState
+from ..deadlines.table import overdue_subjects, running_by_subject
 
 CLOSED_SHOWN = timedelta(days=30)  # the 已关闭 column shows the last month
 PER_COLUMN = 100
@@ -236,6 +236,6 @@ def timeline(c: Complaint) -> list[AuditEvent]:
 
 def later_complaints(c: Complaint) -> list[Complaint]:
     """Complaints that were flagged as repeats of this one."""
-    from ..models.complaint import complaint_repeat
+    from ...models.complaint import complaint_repeat
     later = select(complaint_repeat.c.complaint_id).where(complaint_repeat.c.earlier_id == c.id)
     return list(db.session.scalars(select(Complaint).where(Complaint.id.in_(later)).order_by(Complaint.id)))

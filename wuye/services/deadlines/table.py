@@ -2,7 +2,7 @@
 
 A rule says which event starts a deadline, which event meets it, how long it runs, when to warn
 and whom to escalate to. Nothing else in the code computes a deadline: the order services open,
-meet and close rows through the functions here, and the watcher's `tick` (in `deadline_tick.py`)
+meet and close rows through the functions here, and the watcher's `tick` (in `tick.py`)
 warns, marks breaches and escalates. A project may change lengths, warnings and the escalation
 delays of a rule (`DeadlinePolicy`); the rule here is the default.
 
@@ -22,12 +22,12 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from ..clock import now as clock_now
-from ..database import transaction
-from ..extensions import db
-from ..models import Complaint, CorrectiveAction, Deadline, DeadlinePolicy, Project, RepairOrder, Role, User
-from . import Actor, DomainError
-from .audit import record
+from ...clock import now as clock_now
+from ...database import transaction
+from ...extensions import db
+from ...models import Complaint, CorrectiveAction, Deadline, DeadlinePolicy, Project, RepairOrder, Role, User
+from .. import Actor, DomainError
+from ..audit import record
 
 SYSTEM = Actor(None, "system")
 
@@ -348,13 +348,6 @@ def reached(d: Deadline) -> tuple[str, ...]:
     """Who the escalation of a breached deadline has reached so far (the last link told)."""
     rule = rule_for(d.project_id, d.kind)
     return rule.chain[min(d.escalation_level, len(rule.chain)) - 1].to if d.escalation_level else ()
-
-
-def tick(now: datetime | None = None, *, batch: int = 200):
-    """One pass of the watcher: warnings, then breaches, then escalations that are due at `now`.
-    Safe to run in any number of processes at once (see `deadline_tick`)."""
-    from .deadline_tick import run
-    return run(now or clock_now(), batch)
 
 
 @dataclass(frozen=True)

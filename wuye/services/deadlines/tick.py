@@ -24,12 +24,13 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql import Select
 
-from ..database import transaction
-from ..extensions import db
-from ..models import Deadline, DeadlineNotice, NoticeKind, User
-from .audit import record
-from .deadlines import ASSIGNEE, DISPATCHER, SUBJECTS, SYSTEM, Link, Rule, rule_for
-from .notifications import notify, savepoint
+from ...clock import now as clock_now
+from ...database import transaction
+from ...extensions import db
+from ...models import Deadline, DeadlineNotice, NoticeKind, User
+from ..audit import record
+from ..notifications import notify, savepoint
+from .table import ASSIGNEE, DISPATCHER, SUBJECTS, SYSTEM, Link, Rule, rule_for
 
 log = logging.getLogger("wuye.deadlines")
 
@@ -225,3 +226,9 @@ def run(now: datetime, batch: int = 200) -> TickReport:
         while _pass(step, now, batch, rules, report):
             pass
     return report
+
+
+def tick(now: datetime | None = None, *, batch: int = 200):
+    """One pass of the watcher: warnings, then breaches, then escalations that are due at `now`.
+    Safe to run in any number of processes at once (see `run`)."""
+    return run(now or clock_now(), batch)

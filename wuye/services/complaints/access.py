@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Complaint, CorrectiveAction, Role, User
-from ..workflow.complaint import COMPLAINT, RECORDERS, SEE_ALL, ComplaintState
+from ...extensions import db
+from ...models import Complaint, CorrectiveAction, Role, User
+from ...workflow.complaint import COMPLAINT, RECORDERS, SEE_ALL, ComplaintState
 
 
 def superior_of(user: User) -> User | None:

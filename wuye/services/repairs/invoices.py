@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from ..extensions import db
-from ..models import RepairOrder
-from ..models.job import Invoice, Payment
+from ...extensions import db
+from ...models import RepairOrder
+from ...models.job import Invoice, Payment
 
 
 @dataclass

@@ -14,13 +14,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from ..clock import now as clock_now
-from ..database import transaction
-from ..extensions import db
-from ..models import RepairOrder, ResidentLink, ReturnVisit, Role, ServiceForm, User
-from ..workflow.repair import DESK, RepairState
-from . import Actor, DomainError, InvalidInput, NotAllowed
-from .audit import record
+from ...clock import now as clock_now
+from ...database import locked, transaction
+from ...extensions import db
+from ...models import RepairOrder, ResidentLink, ReturnVisit, Role, ServiceForm, User
+from ...workflow.repair import DESK, RepairState
+from .. import Actor, DomainError, InvalidInput, NotAllowed
+from ..audit import record
 
 SUBJECT = "repair_order"
 CHANGE_WINDOW = timedelta(hours=24)
@@ -77,10 +77,6 @@ def _checked(order: RepairOrder, a: Answers) -> Answers:
                    a.declined_reason if declined else None)
 
 
-def _lock(order_id: int) -> RepairOrder:
-    return db.session.execute(select(RepairOrder).where(RepairOrder.id == order_id).with_for_update()
-                              .execution_options(populate_existing=True)).scalar_one()
-
 
 def _values(form: ServiceForm) -> dict:
     return {q: getattr(form, q) for q in QUESTIONS} | {"declined_reason": form.declined_reason}
@@ -90,7 +86,7 @@ def submit(link: ResidentLink, answers: Answers, address: str) -> ServiceForm:
     """The resident sends the 服务单, once."""
     actor = Actor.resident(address)
     with transaction():
-        order = _lock(link.order_id)
+        order = locked(RepairOrder, link.order_id)
         if not form_open(order):
             raise DomainError(_("The service form opens when the work is completed."))
         if form_for(order) is not None:
@@ -112,7 +108,7 @@ def change(link: ResidentLink, answers: Answers, address: str) -> ServiceForm:
     """The resident changes the 服务单 within 24 hours of sending it."""
     actor = Actor.resident(address)
     with transaction():
-        order = _lock(link.order_id)
+        order = locked(RepairOrder, link.order_id)
         form = form_for(order)
         if form is None:
             raise DomainError(_("There is no service form to change yet."))
@@ -130,7 +126,7 @@ def change(link: ResidentLink, answers: Answers, address: str) -> ServiceForm:
 
 
 def _return_visit_if_low(actor: Actor, order: RepairOrder, form: ServiceForm, at: datetime) -> None:
-    from .notifications import notify
+    from ..notifications import notify
     if form.lowest > LOW_SCORE or open_return_visit(order) is not None:
         return
     visit = ReturnVisit(order_id=order.id, project_id=order.project_id, reason="low_score", score=form.lowest,
@@ -158,8 +154,7 @@ def complete_return_visit(actor: Actor, visit_id: int, project_id: int, note: st
     if not note:
         raise InvalidInput(_("Note what the resident said and what was done."))
     with transaction():
-        visit = db.session.execute(select(ReturnVisit).where(ReturnVisit.id == visit_id).with_for_update()
-                                   .execution_options(populate_existing=True)).scalar_one_or_none()
+        visit = locked(ReturnVisit, visit_id)
         if visit is None or visit.project_id != project_id:
             raise DomainError(_("No such return visit."))
         if visit.done_at is not None:

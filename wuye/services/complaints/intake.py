@@ -15,23 +15,23 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
-from ..clock import now as clock_now
-from ..database import transaction
-from ..extensions import db
-from ..i18n import local_day
-from ..models import Complaint, ComplaintEscalation, CorrectiveAction, Deadline, Project, Role, Unit, User
-from ..models.complaint import ActionState, Channel, RepeatStatus, Satisfaction, Topic, Validity
-from ..phone import normalize_phone
-from ..workflow.complaint import COMPLAINT, EMPLOYEES, OPEN_STATES, ComplaintState
-from . import Actor, DomainError, InvalidInput, NotAllowed, deadlines
-from .audit import record
-from .complaint_access import can_see, object_allows, superior_of
-from .notifications import notify
-from .numbering import complaint_number
+from ...clock import now as clock_now
+from ...database import locked, transaction
+from ...extensions import db
+from ...i18n import local_day
+from ...models import Complaint, ComplaintEscalation, CorrectiveAction, Deadline, Project, Role, Unit, User
+from ...models.complaint import ActionState, Channel, RepeatStatus, Satisfaction, Topic, Validity
+from ...phone import normalize_phone
+from ...workflow.complaint import COMPLAINT, EMPLOYEES, OPEN_STATES, ComplaintState
+from .. import Actor, DomainError, InvalidInput, NotAllowed, times
+from ..deadlines import table as deadlines
+from ..audit import record
+from .access import can_see, object_allows, superior_of
+from ..notifications import notify
+from ..numbering import complaint_number
 
 SUBJECT = "complaint"
 S = ComplaintState
-MAX_SKEW = timedelta(minutes=2)
 MANAGER_ROLES = frozenset({Role.DEPT_HEAD, Role.CS_SUPERVISOR, Role.PROJECT_MANAGER})  # who may be a handler
 
 
@@ -40,11 +40,6 @@ MANAGER_ROLES = frozenset({Role.DEPT_HEAD, Role.CS_SUPERVISOR, Role.PROJECT_MANA
 def link(c: Complaint) -> str:
     return f"/complaints/{c.number}"
 
-
-def lock(c: Complaint) -> Complaint:
-    """Re-read under a row lock (FOR UPDATE on PostgreSQL; SQLite holds the write lock)."""
-    return db.session.execute(select(Complaint).where(Complaint.id == c.id).with_for_update()
-                              .execution_options(populate_existing=True)).scalar_one()
 
 
 def check(c: Complaint, step: str, actor: Actor, action: CorrectiveAction | None = None) -> None:
@@ -68,13 +63,8 @@ def text(value: str | None, message: str, limit: int = 4000) -> str:
 
 def happened(c: Complaint, at: datetime | None, now: datetime) -> datetime:
     """When something told to us happened: not in the future, not before the complaint came in."""
-    if at is None:
-        return now
-    if at > now + MAX_SKEW:
-        raise InvalidInput(_("That time is in the future."))
-    if at < c.received_at - MAX_SKEW:
-        raise InvalidInput(_("That time is before the complaint was received."))
-    return min(at, now)
+    return times.happened(at, now, not_before=c.received_at, future=_("That time is in the future."),
+                          too_early=_("That time is before the complaint was received."))
 
 
 def people(project_id: int, *roles: str) -> list[User]:
@@ -150,7 +140,7 @@ def take(actor: Actor, project: Project, intake: Intake, *, now: datetime | None
         if not phone:
             raise InvalidInput(_("Not a Chinese mobile or landline number."))
     received_at = intake.received_at or at
-    if received_at > at + MAX_SKEW:
+    if received_at > at + times.MAX_CLOCK_SKEW:
         raise InvalidInput(_("The time the complaint came in cannot be in the future."))
     spot = (intake.spot_action or "").strip()
     if intake.solved_on_spot and not spot:
@@ -234,7 +224,7 @@ def escalate(actor: Actor, c: Complaint, to_role: str, reason: str, *,
         raise InvalidInput(_("Escalate to the customer service supervisor or the project manager."))
     at = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "escalate", actor)
         if actor.role == to_role:
             raise InvalidInput(_("That is your own role: escalate to the level above."))
@@ -257,7 +247,7 @@ def close_on_spot(actor: Actor, c: Complaint, note: str, *, now: datetime | None
     at = now or clock_now()
     note = text(note, _("Say how the solution on the spot was confirmed."), 1000)
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "close_on_spot", actor)
         if c.registered_at is None:
             c.registered_at, c.registered_by_id = at, actor.user.id
@@ -284,7 +274,7 @@ def close(actor: Actor, c: Complaint, note: str = "", *, now: datetime | None = 
     """事事有着落，件件有回音: closed once answered and every corrective action checked."""
     at = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "close", actor)
         problems = close_problems(c)
         if problems:

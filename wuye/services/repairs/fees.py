@@ -13,12 +13,12 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
-from ..clock import now as clock_now
-from ..extensions import db
-from ..i18n import day_bounds_utc
-from ..models import RepairOrder, User
-from ..models.job import FeeHandover, Payment
-from . import Actor, DomainError
+from ...clock import now as clock_now
+from ...extensions import db
+from ...i18n import day_bounds_utc
+from ...models import RepairOrder, User
+from ...models.job import FeeHandover, Payment
+from .. import Actor, DomainError
 from .technician import PAY_METHODS, confirm_handover
 
 

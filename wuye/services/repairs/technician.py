@@ -11,46 +11,37 @@ import hashlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..clock import now as clock_now
-from ..database import transaction
-from ..extensions import db
-from ..models import RepairOrder, Role
-from ..models.job import (FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteLine, SheetRevision,
-                          Signature, Visit, WorkNote)
-from ..workflow.repair import REPAIR, RepairState
-from . import Actor, DomainError, InvalidInput, NotAllowed, deadlines, uploads
-from .audit import record
-from .notifications import notify
+from ...clock import now as clock_now
+from ...database import locked, transaction
+from ...extensions import db
+from ...models import RepairOrder, Role
+from ...models.job import (FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteLine, SheetRevision,
+                           Signature, Visit, WorkNote)
+from ...workflow.repair import REPAIR, RepairState
+from .. import Actor, DomainError, InvalidInput, NotAllowed, times
+from ..deadlines import table as deadlines
+from . import uploads
+from ..audit import record
+from ..notifications import notify
 
 SUBJECT = "repair_order"
 CHECKLIST = ("understood", "uniform", "badge", "cloth_covers", "tools_parts")
 SHOE_CHOICES = ("covers", "slippers", "none")
 PAY_METHODS = ("cash", "wechat", "alipay", "account")
-MAX_CLOCK_SKEW = timedelta(minutes=2)
 
 
 # ---- common -------------------------------------------------------------------------------
 
 def happened(order: RepairOrder, at: datetime | None, received: datetime) -> datetime:
     """The time an action happened on the phone: never in the future, never before dispatch."""
-    if at is None:
-        return received
-    if at > received + MAX_CLOCK_SKEW:
-        raise InvalidInput(_("The time of this action is in the future; check the phone's clock."))
-    if order.dispatched_at is not None and at < order.dispatched_at - MAX_CLOCK_SKEW:
-        raise InvalidInput(_("The time of this action is before the job was dispatched."))
-    return min(at, received)
-
-
-def _lock(order: RepairOrder) -> RepairOrder:
-    return db.session.execute(
-        select(RepairOrder).where(RepairOrder.id == order.id).with_for_update()
-        .execution_options(populate_existing=True)).scalar_one()
+    return times.happened(at, received, not_before=order.dispatched_at,
+                          future=_("The time of this action is in the future; check the phone's clock."),
+                          too_early=_("The time of this action is before the job was dispatched."))
 
 
 def _mine(order: RepairOrder, actor: Actor) -> None:
@@ -66,7 +57,7 @@ def _step(actor: Actor, order: RepairOrder, transition: str) -> None:
     _mine(order, actor)
     if not REPAIR.allows(transition, order.state, actor.role):
         raise DomainError(_("This step does not fit the job's current state; reload the job."))
-    order.state = REPAIR.target(transition)
+    order.state = REPAIR.target(transition, order.state)
 
 
 def current_visit(order: RepairOrder) -> Visit | None:
@@ -99,7 +90,7 @@ def _acting(s: Step, transition: str | None = None, *, check: bool = True) -> It
     (unless the step checks its own inputs first) the transition or the ownership checked."""
     received = clock_now()
     with transaction():
-        order = _lock(s.order)
+        order = locked(s.order)
         act = _Act(s.actor, order, happened(order, s.at, received), received)
         if check:
             if transition:
@@ -136,7 +127,7 @@ def tick(s: Step, item: str, checked: bool) -> Visit:
         raise InvalidInput(_("Unknown checklist item."))
     with _acting(s) as act:
         order, at = act.order, act.at
-        if order.state not in (RepairState.ACCEPTED, RepairState.SCHEDULED):
+        if not REPAIR.allows("checklist", order.state, Role.TECHNICIAN):
             raise DomainError(_("The checklist is done before leaving for the job."))
         visit = current_visit(order)
         marks = dict(visit.checklist or {})
@@ -178,7 +169,7 @@ def at_door(s: Step, shoe_choice: str, furniture_consent: bool | None) -> Visit:
         raise InvalidInput(_("Choose shoe covers, slippers or neither, as the customer prefers."))
     with _acting(s) as act:
         order = act.order
-        if order.state not in (RepairState.ON_SITE, RepairState.IN_PROGRESS):
+        if not REPAIR.allows("at_door", order.state, Role.TECHNICIAN):
             raise DomainError(_("This is recorded at the customer's door."))
         visit = current_visit(order)
         visit.shoe_choice = shoe_choice
@@ -436,7 +427,7 @@ def correct_sheet(actor: Actor, order: RepairOrder, reason: str, description: st
     if not reason:
         raise InvalidInput(_("A correction needs a reason."))
     with transaction():
-        order = _lock(order)
+        order = locked(order)
         last = latest_sheet(order)
         if last is None:
             raise DomainError(_("There is no signed dispatch sheet to correct."))
@@ -508,7 +499,7 @@ def issue_invoice(actor: Actor, invoice: Invoice, number: str) -> Invoice:
     if not number or len(number) > 40:
         raise InvalidInput(_("Enter the invoice number."))
     with transaction():
-        invoice = db.session.get(Invoice, invoice.id, with_for_update=True, populate_existing=True)
+        invoice = locked(invoice)
         if invoice.issued_at is not None:
             raise DomainError(_("This invoice was already issued."))
         invoice.number, invoice.issued_at, invoice.issued_by_id = number, clock_now(), actor.user.id

@@ -13,18 +13,19 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from ..clock import now as clock_now
-from ..database import transaction
-from ..extensions import db
-from ..models import Complaint, ComplaintForwarding, Department, User
-from ..models.complaint import (REASONS, SUPERVISOR_CHANNELS, ForwardMode, NormalKind, RepeatStatus,
-                                SeriousCriterion, Severity, Topic, Validity)
-from ..models.org import Role
-from ..workflow.complaint import COMPLAINT, ComplaintState
-from . import Actor, DomainError, InvalidInput, deadlines
-from .audit import record
-from .complaints import (MANAGER_ROLES, SUBJECT, check, detect_repeat, lock, people, record_complete,
-                         sync_serious_deadline, tell, text)
+from ...clock import now as clock_now
+from ...database import locked, transaction
+from ...extensions import db
+from ...models import Complaint, ComplaintForwarding, Department, User
+from ...models.complaint import (REASONS, SUPERVISOR_CHANNELS, ForwardMode, NormalKind, RepeatStatus,
+                                 SeriousCriterion, Severity, Topic, Validity)
+from ...models.org import Role
+from ...workflow.complaint import COMPLAINT, ComplaintState
+from .. import Actor, DomainError, InvalidInput
+from ..deadlines import table as deadlines
+from ..audit import record
+from .intake import (MANAGER_ROLES, SUBJECT, check, detect_repeat, people, record_complete,
+                     sync_serious_deadline, tell, text)
 
 S = ComplaintState
 
@@ -63,7 +64,7 @@ def decide_repeat(actor: Actor, c: Complaint, confirm: bool, reason: str, *, now
     reason = text(reason, _("Give the reason."), 1000)
     at = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "decide_repeat", actor)
         if c.repeat_status != RepeatStatus.SUGGESTED:
             raise DomainError(_("There is no repeat suggestion to decide."))
@@ -164,7 +165,7 @@ def register(actor: Actor, c: Complaint, reg: Registration, *, now: datetime | N
     work_log = text(reg.work_log, _("Record the complaint in detail: what was asked and answered."))
     criteria = _check_severity(reg.severity, reg.criteria)
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "register", actor)
         c.state = COMPLAINT.target("register")
         c.topic, c.work_log, c.severity, c.criteria = reg.topic, work_log, reg.severity, criteria
@@ -189,7 +190,7 @@ def forward(actor: Actor, c: Complaint, f: Forwarding, *, now: datetime | None =
     """Forward again, or to more departments and people, as the investigation goes on."""
     at = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "forward", actor)
         fw = _forward(actor, c, f, at)
         c.updated_at = at
@@ -272,7 +273,7 @@ def classify(actor: Actor, c: Complaint, k: Classification, *, now: datetime | N
     criteria = _check_classification(k)
     at = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         step = "judge_valid" if k.validity == Validity.VALID else "judge_invalid"
         check(c, step, actor)
         c.state = COMPLAINT.target(step)
@@ -291,7 +292,7 @@ def overrule(actor: Actor, c: Complaint, k: Classification, reason: str, *, now:
     criteria = _check_classification(k)
     at = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "overrule", actor)
         if c.state == S.HANDLING and k.validity == Validity.INVALID:
             c.state = S.AWAITING_REPLY
@@ -312,7 +313,7 @@ def assign(actor: Actor, c: Complaint, handler_id: int, *, now: datetime | None 
     """客服部主管 … 指派部门经理处理: the supervisor (or the project manager) names the handler."""
     at = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "assign", actor)
         handler = db.session.get(User, handler_id or 0)
         if (handler is None or handler.project_id != c.project_id or not handler.active
@@ -334,7 +335,7 @@ def refer(actor: Actor, c: Complaint, reason: str, *, now: datetime | None = Non
     reason = text(reason, _("Say why the department cannot resolve it."), 1000)
     at = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "refer", actor)
         supervisors = people(c.project_id, Role.CS_SUPERVISOR)
         if not supervisors:
@@ -351,7 +352,7 @@ def review(actor: Actor, c: Complaint, conclusion: str, *, now: datetime | None 
     conclusion = text(conclusion, _("Write the conclusion of the management review."))
     at = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "review", actor)
         c.review_conclusion, c.reviewed_at, c.reviewed_by_id, c.updated_at = conclusion, at, actor.user.id, at
         record(actor, "review", SUBJECT, c.id, c.project_id, at=at, conclusion=conclusion)

@@ -7,11 +7,11 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..clock import now as clock_now
-from ..extensions import db
-from ..i18n import day_bounds_utc
-from ..models import Project, RepairOrder, Unit, UnitContact
-from .deadlines import overdue_subjects
+from ...clock import now as clock_now
+from ...extensions import db
+from ...i18n import day_bounds_utc
+from ...models import Project, RepairOrder, Unit, UnitContact
+from ..deadlines.table import overdue_subjects
 
 
 @dataclass

@@ -11,16 +11,17 @@ from datetime import datetime
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from ..clock import now as clock_now
-from ..database import transaction
-from ..extensions import db
-from ..models import Complaint, ComplaintContact, CorrectiveAction, Department, User
-from ..models.complaint import ActionState, ContactChannel, ContactPurpose, Satisfaction, Validity
-from . import Actor, DomainError, InvalidInput, deadlines
-from .audit import record
-from ..models import Role
-from ..workflow.complaint import COMPLAINT
-from .complaints import SUBJECT, check, happened, lock, people, record_complete, tell, text
+from ...clock import now as clock_now
+from ...database import locked, transaction
+from ...extensions import db
+from ...models import Complaint, ComplaintContact, CorrectiveAction, Department, User
+from ...models.complaint import ActionState, ContactChannel, ContactPurpose, Satisfaction, Validity
+from .. import Actor, DomainError, InvalidInput
+from ..deadlines import table as deadlines
+from ..audit import record
+from ...models import Role
+from ...workflow.complaint import COMPLAINT
+from .intake import SUBJECT, check, happened, people, record_complete, tell, text
 
 
 def _meet_record(c: Complaint, at: datetime) -> None:
@@ -47,7 +48,7 @@ def fill_record(actor: Actor, c: Complaint, f: Findings, *, now: datetime | None
     responsibility = text(f.responsibility, _("State the responsibility."))
     at = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "fill_record", actor)
         dept = None
         if f.responsible_department_id:
@@ -80,7 +81,7 @@ def confirm(actor: Actor, c: Complaint, note: str = "", *, now: datetime | None 
     recorder notes that they confirmed in person (say how)."""
     at = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "confirm", actor)
         if c.confirmed_at is not None:
             raise DomainError(_("The findings are already confirmed."))
@@ -106,7 +107,7 @@ def inspect(actor: Actor, c: Complaint, i: Inspection, *, now: datetime | None =
     findings = text(i.findings, _("Record what was found on site."))
     now = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "inspect", actor)
         at = happened(c, i.at, now)
         c.inspected_at, c.inspection_by_id = at, actor.user.id
@@ -127,7 +128,7 @@ def set_action(actor: Actor, c: Complaint, description: str, owner_id: int, due_
     if due_at is None or due_at <= at:
         raise InvalidInput(_("The due date must be in the future."))
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "set_action", actor)
         owner = db.session.get(User, owner_id or 0)
         if owner is None or owner.project_id != c.project_id or not owner.active:
@@ -149,8 +150,7 @@ def set_action(actor: Actor, c: Complaint, description: str, owner_id: int, due_
 
 
 def _action(c: Complaint, action_id: int) -> CorrectiveAction:
-    a = db.session.execute(select(CorrectiveAction).where(CorrectiveAction.id == action_id).with_for_update()
-                           .execution_options(populate_existing=True)).scalar_one_or_none()
+    a = locked(CorrectiveAction, action_id)
     if a is None or a.complaint_id != c.id:
         raise InvalidInput(_("No such corrective action on this complaint."))
     return a
@@ -162,7 +162,7 @@ def action_done(actor: Actor, c: Complaint, action_id: int, note: str, *, at: da
     note = text(note, _("Say what was done."), 2000)
     now = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         a = _action(c, action_id)
         check(c, "action_done", actor, a)
         done_at = happened(c, at, now)
@@ -185,7 +185,7 @@ def verify_action(actor: Actor, c: Complaint, action_id: int, effective: bool, n
         if new_due_at is None or new_due_at <= at:
             raise InvalidInput(_("Set a new due date in the future."))
     with transaction():
-        c = lock(c)
+        c = locked(c)
         a = _action(c, action_id)
         check(c, "verify_action", actor)
         if a.state != ActionState.DONE:
@@ -215,7 +215,7 @@ def decide_penalty(actor: Actor, c: Complaint, decision: str, reference: str, *,
     reference = text(reference, _("Name the rule applied, e.g. 《员工考核及奖惩办法》 article."), 200)
     at = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "decide_penalty", actor)
         if not c.responsibility:
             raise DomainError(_("Record the responsibility before deciding a penalty."))
@@ -241,7 +241,7 @@ def record_result(actor: Actor, c: Complaint, result: str, *, now: datetime | No
     result = text(result, _("Write the handling result."))
     at = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "record_result", actor)
         problems = result_problems(c)
         if problems:
@@ -282,7 +282,7 @@ def record_contact(actor: Actor, c: Complaint, k: Contact, *, now: datetime | No
         raise InvalidInput(_("Choose what the contact was about."))
     now = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "contact", actor)
         contact = _contact(actor, c, k, k.purpose, now)
         c.updated_at = now
@@ -299,7 +299,7 @@ def record_reply(actor: Actor, c: Complaint, k: Contact, satisfaction: str, sati
         raise InvalidInput(_("Record how satisfied the complainant is."))
     now = now or clock_now()
     with transaction():
-        c = lock(c)
+        c = locked(c)
         check(c, "reply", actor)
         invalid = c.validity == Validity.INVALID
         contact = _contact(actor, c, k, ContactPurpose.EXPLAIN if invalid else ContactPurpose.REPLY, now)

@@ -7,16 +7,17 @@ from datetime import datetime, timedelta
 from flask_babel import gettext as _
 from sqlalchemy import and_, func, select
 
-from ..clock import now as clock_now
-from ..database import transaction
-from ..extensions import db
-from ..i18n import day_bounds_utc, local_day
-from ..models import Project, RepairOrder, Role, Source, Unit, Urgency, User
-from ..workflow.repair import INTAKE_ROLES, OPEN_STATES, REPAIR, RepairState
-from . import Actor, DomainError, NotAllowed, deadlines
-from .audit import record
-from .notifications import notify
-from .numbering import repair_number
+from ...clock import now as clock_now
+from ...database import locked, transaction
+from ...extensions import db
+from ...i18n import day_bounds_utc, local_day
+from ...models import Project, RepairOrder, Role, Source, Unit, Urgency, User
+from ...workflow.repair import INTAKE_ROLES, OPEN_STATES, REPAIR, RepairState
+from .. import Actor, DomainError, NotAllowed
+from ..deadlines import table as deadlines
+from ..audit import record
+from ..notifications import notify
+from ..numbering import repair_number
 
 SUBJECT = "repair_order"
 
@@ -50,13 +51,6 @@ def _check_transition(order: RepairOrder, name: str, actor: Actor) -> None:
     if not REPAIR.allows(name, order.state, actor.role):
         raise DomainError(_("This order can no longer be changed this way; reload to see its state."))
 
-
-def _lock(order: RepairOrder) -> RepairOrder:
-    """Re-read the order under a row lock (FOR UPDATE on PostgreSQL; SQLite holds the write lock)."""
-    return db.session.execute(
-        select(RepairOrder).where(RepairOrder.id == order.id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one()
 
 
 def _dispatch_link(order: RepairOrder) -> str:
@@ -134,7 +128,7 @@ def create_order(actor: Actor, project: Project, intake: Intake, *, now: datetim
 
 def dispatch(actor: Actor, order: RepairOrder, technician_id: int, *, now: datetime | None = None) -> RepairOrder:
     with transaction():
-        order = _lock(order)
+        order = locked(order)
         _check_transition(order, "dispatch", actor)
         tech = _technician(order_project(order), technician_id)
         _do_dispatch(actor, order, tech, now or clock_now())
@@ -147,7 +141,7 @@ def reassign(actor: Actor, order: RepairOrder, technician_id: int, reason: str, 
     if not reason:
         raise DomainError(_("Give the reason for reassigning."))
     with transaction():
-        order = _lock(order)
+        order = locked(order)
         _check_transition(order, "reassign", actor)
         tech = _technician(order_project(order), technician_id)
         if tech.id == order.technician_id:
@@ -173,7 +167,7 @@ def cancel(actor: Actor, order: RepairOrder, reason: str, *, now: datetime | Non
     if not reason:
         raise DomainError(_("Give the reason for cancelling."))
     with transaction():
-        order = _lock(order)
+        order = locked(order)
         _check_transition(order, "cancel", actor)
         order.state = REPAIR.target("cancel")
         order.cancel_reason = reason

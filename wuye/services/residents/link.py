@@ -22,16 +22,15 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, delete, func, select, update
 
-from ..clock import now as clock_now
-from ..database import transaction
-from ..extensions import db
-from ..labels import CATEGORIES
-from ..models import (AppointmentRequest, LinkHit, Project, RepairCategory, RepairOrder, ResidentLink,
-                      ServiceForm)
-from ..phone import mask_phone
-from ..workflow.repair import DESK, OPEN_STATES, RepairState
-from . import Actor, DomainError, NotAllowed
-from .audit import history, record
+from ...clock import now as clock_now
+from ...database import locked, transaction
+from ...extensions import db
+from ...labels import CATEGORIES
+from ...models import AppointmentRequest, LinkHit, Project, RepairCategory, RepairOrder, ResidentLink, ServiceForm
+from ...phone import mask_phone
+from ...workflow.repair import DESK, OPEN_STATES, REPAIR, RESIDENT, RepairState
+from .. import Actor, DomainError, NotAllowed
+from ..audit import history, record
 
 SUBJECT = "repair_order"
 TOKEN_BYTES = 32
@@ -303,22 +302,17 @@ def view(order: RepairOrder) -> ResidentView:
 
 # ---- asking to move the appointment -----------------------------------------------------------
 
-REQUESTABLE = frozenset({S.NEW, S.DISPATCHED, S.ACCEPTED, S.SCHEDULED})  # before the technician leaves
 MAX_DAYS_AHEAD = 30
 
 
 def can_request_change(order: RepairOrder) -> bool:
-    return order.urgency == "normal" and order.state in REQUESTABLE
+    return order.urgency == "normal" and REPAIR.allows("request_time", order.state, RESIDENT)
 
-
-def _lock(order: RepairOrder) -> RepairOrder:
-    return db.session.execute(select(RepairOrder).where(RepairOrder.id == order.id).with_for_update()
-                              .execution_options(populate_existing=True)).scalar_one()
 
 
 def request_change(link: ResidentLink, start: datetime, end: datetime, note: str, address: str) -> AppointmentRequest:
     """The resident asks for another time; the desk answers. The order itself does not change."""
-    from .notifications import notify
+    from ..notifications import notify
     note = (note or "").strip()[:500]
     at = clock_now()
     if end <= start or start <= at:
@@ -327,7 +321,7 @@ def request_change(link: ResidentLink, start: datetime, end: datetime, note: str
         raise DomainError(_("Choose a day within the next %(days)d days.", days=MAX_DAYS_AHEAD))
     actor = Actor.resident(address)
     with transaction():
-        order = _lock(db.session.get(RepairOrder, link.order_id))
+        order = locked(RepairOrder, link.order_id)
         if not can_request_change(order):
             raise DomainError(_("The appointment can no longer be moved here; please call the service desk."))
         if db.session.scalar(select(AppointmentRequest.id).where(AppointmentRequest.order_id == order.id,
@@ -346,18 +340,17 @@ def request_change(link: ResidentLink, start: datetime, end: datetime, note: str
 
 def answer_request(actor: Actor, req: AppointmentRequest, accept: bool, note: str) -> AppointmentRequest:
     """Accept (the order's appointment and its arrival deadline move) or refuse with a note."""
-    from ..models.job import Visit
-    from . import deadlines
-    from .notifications import notify
+    from ...models.job import Visit
+    from ..deadlines import table as deadlines
+    from ..notifications import notify
     _desk(actor)
     note = (note or "").strip()
     if not accept and not note:
         raise DomainError(_("Say why the time cannot be moved; the resident reads it."))
     at = clock_now()
     with transaction():
-        order = _lock(db.session.get(RepairOrder, req.order_id))
-        req = db.session.execute(select(AppointmentRequest).where(AppointmentRequest.id == req.id)
-                                 .with_for_update().execution_options(populate_existing=True)).scalar_one()
+        order = locked(RepairOrder, req.order_id)
+        req = locked(req)
         if req.state != "open":
             raise DomainError(_("This request has already been answered."))
         req.answered_at, req.answered_by_id, req.answer_note = at, actor.user.id, note or None
