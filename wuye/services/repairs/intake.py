@@ -18,6 +18,7 @@ from ..deadlines import table as deadlines
 from ..audit import record
 from ..notifications import notify
 from ..numbering import repair_number
+from . import charging
 
 SUBJECT = "repair_order"
 
@@ -36,6 +37,8 @@ class Intake:
     appointment_end: datetime | None = None
     reported_by_id: int | None = None
     technician_id: int | None = None
+    charge_type: str | None = None  # None: the proposal (services/repairs/warranty.propose)
+    charge_note: str | None = None  # why the clerk chose another type than the proposal
 
 
 def _technician(project: Project, user_id: int) -> User:
@@ -113,10 +116,12 @@ def create_order(actor: Actor, project: Project, intake: Intake, *, now: datetim
             created_at=at,
             updated_at=at,
         )
+        charging.apply_at_intake(order, unit, intake.charge_type, intake.charge_note)
         db.session.add(order)
         db.session.flush()
         record(actor, "create", SUBJECT, order.id, project.id, at=at, number=order.number, unit=unit.label,
-               urgency=order.urgency, category=order.category, source=order.source)
+               urgency=order.urgency, category=order.category, source=order.source,
+               charge_type=order.charge_type, charge_note=order.charge_note)
         if order.urgency == Urgency.EMERGENCY:
             deadlines.open_deadline(order, "emergency_arrival", order.called_at)
         else:
