@@ -159,6 +159,7 @@ ACTIONS.update({
 
 def register(app) -> None:
     from .services.repairs.charging import CHARGE_TYPES, RESIDENT_WORDS, reason_of
+    from .services.repairs.warranty import describe
     app.jinja_env.globals.update(
         state_label=lambda c: label(STATES, c),
         urgency_label=lambda c: label(URGENCIES, c),
@@ -172,4 +173,5 @@ def register(app) -> None:
         charge_label=lambda c: label(CHARGE_TYPES, c),
         charge_resident_words=lambda c: label(RESIDENT_WORDS, c),
         charge_reason=reason_of,
+        charge_grounds=describe,
     )

@@ -68,8 +68,11 @@
       var listed = select.selectedOptions[0].dataset.price;
       line.querySelector(".q-reason-wrap").hidden = fen(line.querySelector(".q-price").value) === fen(listed);
     });
+    // a free repair (common parts, under warranty): the value is recorded, nothing is due
+    var value = form.querySelector(".fee-value-total");
+    if (value) value.textContent = yuan(total);
     var out = form.querySelector(".fee-total");
-    if (out) out.textContent = yuan(total);
+    if (out) out.textContent = yuan(form.dataset.free === "1" ? 0 : total);
   }
 
   var MAX_SIDE = 1600;  // photos are scaled down on the phone before upload

@@ -19,6 +19,7 @@ bp = Blueprint("offline", __name__, url_prefix="/tech")
 ASSETS = [
     "css/app.css",
     "js/app.js",
+    "js/charge.js",
     "js/job.js",
     "js/offline.js",
     "vendor/htmx-2.0.11/htmx.min.js",
