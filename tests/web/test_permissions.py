@@ -119,6 +119,9 @@ MATRIX = {
     "fees.confirm": ("POST", "/fees/payments/999/confirm", {"housing_officer"}),
     "fees.daily": ("GET", "/fees/daily", {"housing_officer"}),
     "fees.held": ("GET", "/tech/fees", {"technician"}),
+    "claims.index": ("GET", "/desk/claims/", DESK),
+    "claims.export": ("GET", "/desk/claims/export.xlsx?kind=common", DESK),
+    "claims.mark": ("POST", "/desk/claims/mark", MANAGERS),
 }
 
 
