@@ -106,3 +106,24 @@ def test_common_parts_jobs_are_listed_per_building_for_the_maintenance_fund(org,
 def test_a_bad_month_is_refused_with_a_message(org, clock, as_role):
     r = as_role("clerk").get("/desk/claims/?month=2026-13")
     assert r.status_code == 422 and "2026-11" in r.get_data(as_text=True)
+
+
+def test_the_project_manager_lengthens_a_warranty_period_and_a_shorter_one_is_refused(org, estate, clock, as_role):
+    from wuye.services.repairs import warranty
+    b = as_role("project_manager")
+    page = b.get("/desk/claims/warranty-table").get_data(as_text=True)
+    assert "屋面防水、卫生间房间外墙面防渗漏" in page and "法定最低保修期" in page
+    r = b.post("/desk/claims/warranty-table/waterproofing", {"waterproofing-period": "3",
+                                                             "waterproofing-responsible": "developer",
+                                                             "waterproofing-categories": "leak"})
+    assert r.status_code == 422 and "不能短于法定的 5" in r.get_data(as_text=True)
+    r = b.post("/desk/claims/warranty-table/waterproofing", {"waterproofing-period": "8",
+                                                             "waterproofing-responsible": "developer",
+                                                             "waterproofing-categories": ["leak", "walls_floors"]})
+    assert r.status_code == 303
+    item = next(i for i in warranty.table(org.p1.id) if i.code == "waterproofing")
+    assert item.period == 8 and item.categories == ("leak", "walls_floors") and item.responsible == "developer"
+    assert db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "warranty_item_change")).changes["period"] == 8
+    r = b.post("/desk/claims/warranty-table/heating", {"heating-period": "2", "heating-responsible": "developer",
+                                                       "heating-season_start": "13-01", "heating-season_end": "03-15"})
+    assert r.status_code == 422

@@ -122,6 +122,8 @@ MATRIX = {
     "claims.index": ("GET", "/desk/claims/", DESK),
     "claims.export": ("GET", "/desk/claims/export.xlsx?kind=common", DESK),
     "claims.mark": ("POST", "/desk/claims/mark", MANAGERS),
+    "claims.warranty_table": ("GET", "/desk/claims/warranty-table", DESK),
+    "claims.warranty_item": ("POST", "/desk/claims/warranty-table/waterproofing", {"project_manager"}),
 }
 
 

@@ -91,3 +91,6 @@ def export():
     name = f"{project.code}-{kind}-claims-{month.strftime('%Y-%m') if month else 'all'}.xlsx"
     return Response(body, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+from . import table  # noqa: E402,F401  (the warranty table's routes on this blueprint)

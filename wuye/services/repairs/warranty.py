@@ -200,3 +200,20 @@ def describe(basis: dict | None) -> str:
             return _("Warranty over: %(item)s %(period)s, completed %(completed)s, ended %(until)s.", **words)
         return _("Under warranty: %(item)s %(period)s, completed %(completed)s, until %(until)s.", **words)
     return ""
+
+
+def change_item(actor, project: Project, code: str, period: int, categories: list[str], responsible: str,
+                season_start: str | None = None, season_end: str | None = None) -> WarrantyItem:
+    """The project's own period (never below the statute's), categories, party and season dates; audited."""
+    from ...database import transaction
+    from ..audit import record
+    from ..orgs import categories as project_categories
+    known = {c.code for c in project_categories(project)}
+    if any(c not in known for c in categories):
+        raise InvalidInput(_("Choose categories of this project."))
+    with transaction():
+        row = set_item(project.id, code, period, categories, responsible, season_start, season_end)
+        record(actor, "warranty_item_change", "project", project.id, project.id, item=code, period=period,
+               categories=row.categories, responsible=responsible, season_start=row.season_start,
+               season_end=row.season_end)
+    return row
