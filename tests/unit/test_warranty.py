@@ -203,3 +203,11 @@ def test_orders_of_a_building_without_date_stay_paid_work_as_before(make_order):
     order = make_order()
     assert order.charge_type == "paid" and order.charge_basis["why"] == "no_date"
     assert db.session.get(Building, order.unit.building_id).completed_on is None
+
+
+def test_the_reason_reads_in_english_for_an_english_reader(estate, app):
+    from flask_babel import force_locale
+    p = warranty.propose(estate["home"], "leak", shanghai(2026, 1, 5, 10, 0))
+    with force_locale("en"):
+        assert warranty.describe(p.basis) == ("Under warranty: Waterproofing of roofs, wet rooms and exterior walls "
+                                              "5 years, completed 2023-06-30, until 2028-06-30.")

@@ -143,3 +143,14 @@ def test_the_printed_order_and_the_residents_link_show_the_type(org, home, make_
     printed = as_role("clerk").get(f"/desk/repairs/{order.number}/print").get_data(as_text=True)
     assert "保修期内" in printed and "2028-06-30" in printed
     assert "保修期内，免费维修" in anon.get(f"/s/{token}").get_data(as_text=True)
+
+
+def test_the_change_replayed_from_the_offline_outbox_happens_once(org, home, make_order, clock, as_role):
+    order = _on_site(org, make_order(unit=home, category="leak", technician=org.users["technician"]))
+    b = as_role("technician")
+    data = {"charge-charge_type": "paid", "charge-reason": "人为损坏", "charge-happened_at": clock.now.isoformat()}
+    key = {"Idempotency-Key": "0f8fad5b-d9cb-469f-a165-70867728950e"}
+    assert b.post(f"/tech/jobs/{order.number}/change_charge", data, headers=key).status_code == 303
+    assert b.post(f"/tech/jobs/{order.number}/change_charge", data, headers=key).status_code == 303
+    events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "charge_change")).all()
+    assert len(events) == 1 and db.session.get(RepairOrder, order.id).charge_type == "paid"
