@@ -17,15 +17,19 @@ branch_labels = None
 depends_on = None
 
 
+def _add_column(table, column):
+    # a SQLite downgrade leaves these columns behind (see downgrade): add only what is missing
+    if column.name not in {c["name"] for c in sa.inspect(op.get_bind()).get_columns(table)}:
+        op.add_column(table, column)  # a plain ADD COLUMN: SQLite needs no rebuild of these much-referenced tables
+
+
 def upgrade():
-    # plain ADD COLUMNs: SQLite needs no rebuild of these much-referenced tables
-    op.add_column('repair_order', sa.Column('charge_type', sa.String(length=10), nullable=False,
-                                            server_default='paid'))
-    op.add_column('repair_order', sa.Column('charge_basis', sa.JSON(), nullable=True))
-    op.add_column('repair_order', sa.Column('charge_note', sa.Text(), nullable=True))
-    op.add_column('repair_order', sa.Column('charge_party', sa.String(length=100), nullable=True))
-    op.add_column('quote', sa.Column('charge_type', sa.String(length=10), nullable=True))
-    op.add_column('unit', sa.Column('common_area', sa.Boolean(), nullable=False, server_default=sa.false()))
+    _add_column('repair_order', sa.Column('charge_type', sa.String(length=10), nullable=False, server_default='paid'))
+    _add_column('repair_order', sa.Column('charge_basis', sa.JSON(), nullable=True))
+    _add_column('repair_order', sa.Column('charge_note', sa.Text(), nullable=True))
+    _add_column('repair_order', sa.Column('charge_party', sa.String(length=100), nullable=True))
+    _add_column('quote', sa.Column('charge_type', sa.String(length=10), nullable=True))
+    _add_column('unit', sa.Column('common_area', sa.Boolean(), nullable=False, server_default=sa.false()))
     op.create_table('warranty_item',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('project_id', sa.Integer(), nullable=False),
