@@ -43,9 +43,11 @@ def seed(skip_if_present: bool = False, orders: int = 90, rng_seed: int = 202611
         depts = {c: orgs.add_department(project, c, n) for c, n in DATA["departments"]}
         for b in range(1, 7):
             orgs.add_building(project, DATA["building_name"].format(n=b), completed_on=date(2022 + b % 3, 6, 30),
-                              developer=DATA["developer"], main_contractor=DATA["main_contractor"])
+                              developer=DATA["developer"],
+                              main_contractor=DATA["main_contractor"] if b <= 3 else DATA["other_contractor"])
     # the estate comes in as a company's would: a spreadsheet through the importer
     import_units.apply(CLI, project, UNITS_FILE.read_bytes(), UNITS_FILE.name)
+    _common_units(project)
     for username, role, display, dept in DATA["users"]:
         orgs.add_user(CLI, username, role, None if role == Role.ADMIN else code, DEMO_PASSWORD, display,
                       department_id=depts[dept].id if dept else None)
@@ -54,11 +56,31 @@ def seed(skip_if_present: bool = False, orders: int = 90, rng_seed: int = 202611
         estate.save_department(CLI, project, dept, dept.code, dept.name,
                                db.session.scalar(select(User.id).where(User.username == username)))
     _seed_orders(project, rng, orders)
+    _seed_claims(project)
     from .demo_complaints import seed_complaints
     seed_complaints(project)
     from .demo_reports import seed_feedback  # 服务单, 回访 and cash handed over: the review's figures
     seed_feedback(project)
     return True
+
+
+def _common_units(project: Project) -> None:
+    """A lobby, a lift, a pump room: repairs there are 公共部位 (A3)."""
+    from .models import Building
+    with transaction():
+        for building, label in DATA["common_units"]:
+            b = db.session.scalar(select(Building).where(Building.project_id == project.id, Building.name == building))
+            orgs.add_unit(project, b, label, common_area=True)
+
+
+def _problem(rng: random.Random, unit: Unit) -> tuple[str, str, str, str]:
+    """(category, text, contact name, phone): common areas are reported by staff, some homes leak."""
+    if unit.common_area:
+        category, text = rng.choice(DATA["common_problems"])
+        return category, text, *DATA["common_contact"]
+    pool = DATA["warranty_problems"] if rng.random() < 0.25 else DATA["problems"]
+    category, text = rng.choice(pool)
+    return category, text, unit.owner_name, unit.owner_phone
 
 
 def _seed_orders(project: Project, rng: random.Random, count: int) -> None:
@@ -75,9 +97,10 @@ def _seed_orders(project: Project, rng: random.Random, count: int) -> None:
     # the last calls of the day still wait for dispatch
     moments += [clock_now() - timedelta(minutes=m) for m in (42, 17, 6)]
     fresh = set(moments[-3:])
+    common = [u for u in units if u.common_area]
     for at in sorted(moments):
-        unit = rng.choice(units)
-        category, text = rng.choice(DATA["problems"])
+        unit = rng.choice(common) if rng.random() < 0.12 else rng.choice(units)
+        category, text, contact, phone = _problem(rng, unit)
         emergency = rng.random() < 0.15
         source = rng.choices([Source.PHONE, Source.WALK_IN, Source.STAFF], [7, 2, 1])[0]
         start = end = None
@@ -89,7 +112,7 @@ def _seed_orders(project: Project, rng: random.Random, count: int) -> None:
             if end <= at:
                 start, end = at + timedelta(hours=1), at + timedelta(hours=3)
         intake = repair_service.Intake(
-            source=source, unit_id=unit.id, contact_name=unit.owner_name, contact_phone=unit.owner_phone,
+            source=source, unit_id=unit.id, contact_name=contact, contact_phone=phone,
             category=category, description=text, urgency=Urgency.EMERGENCY if emergency else Urgency.NORMAL,
             called_at=at - timedelta(minutes=rng.randint(0, 5)), appointment_start=start, appointment_end=end,
             reported_by_id=staff[0].id if source == Source.STAFF else None)
@@ -145,6 +168,8 @@ def _work(order, tech: User, dispatched: datetime, rng: random.Random) -> None:
     step(job.depart, minutes=(2, 9))
     step(job.arrive, minutes=(8, 25))
     step(job.at_door, rng.choice(job.SHOE_CHOICES), rng.random() < 0.3, minutes=(1, 2))
+    if order.charge_type == "warranty" and rng.random() < 0.25:  # misuse: paid work even inside the warranty
+        step(job.change_charge, "paid", rng.choice(DATA["misuse_reasons"]), minutes=(2, 5))
     item = rng.choice(materials)
     quote = job.QuoteInput(labour_minutes=rng.choice([30, 60, 90, 120]), lines=[
         job.QuoteLineInput(name=item.name, unit=item.unit, quantity_milli=1000 * rng.randint(1, 2),
@@ -163,6 +188,21 @@ def _work(order, tech: User, dispatched: datetime, rng: random.Random) -> None:
     step(job.finish, minutes=(1, 10))
     step(job.sign_acceptance, True, signature(), minutes=(2, 6))
     total = job.accepted_quote(db.session.get(type(order), order.id)).total_fen
+    if total == 0 and db.session.get(type(order), order.id).charge_type != "paid":
+        step(job.pay, job.PaymentInput(method=job.NO_CHARGE, amount_fen=0, receipt_no=""), minutes=(1, 3))
+        return
     method = rng.choices(list(job.PAY_METHODS), [5, 3, 2, 1])[0]
     step(job.pay, job.PaymentInput(method=method, amount_fen=total, receipt_no=f"SJ{moment:%m%d}{order.id:04d}",
                                    invoice_wanted=rng.random() < 0.15), minutes=(1, 3))
+
+
+def _seed_claims(project: Project) -> None:
+    """The CS supervisor has sent the first claim letter: the oldest warranty jobs are claimed, one is paid."""
+    from .services.repairs.intake import claims
+    supervisor = db.session.scalar(select(User).where(User.role == Role.CS_SUPERVISOR))
+    actor = Actor(supervisor, "192.168.1.21")
+    jobs = [r.order.id for g in claims.claim_list(project, "warranty") for r in g.rows]
+    first = sorted(jobs)[: max(1, len(jobs) // 3)] if jobs else []
+    if first:
+        claims.mark(actor, project, first, "claimed")
+        claims.mark(actor, project, first[:1], "paid")

@@ -47,6 +47,10 @@ CATEGORIES = {
     "appliance": _l("Appliances"),
     "walls_floors": _l("Walls & floors"),
     "common_facility": _l("Common facilities"),
+    "leak": _l("Leaks and seepage"),
+    "heating": _l("Heating"),
+    "cooling": _l("Central air conditioning"),
+    "structure": _l("Building structure"),
     "other": _l("Other"),
 }
 
@@ -163,7 +167,17 @@ ACTIONS.update({
 })
 
 
+# who pays (A3) and the cost claims
+ACTIONS.update({
+    "charge_change": _l("Charge type changed on site"),
+    "claim_claimed": _l("Cost claimed"), "claim_paid": _l("Claim paid"), "claim_reopened": _l("Claim reopened"),
+    "warranty_item_change": _l("Warranty table changed"),
+})
+
+
 def register(app) -> None:
+    from .services.repairs.charging import CHARGE_TYPES, RESIDENT_WORDS, reason_of
+    from .services.repairs.warranty import describe
     app.jinja_env.globals.update(
         state_label=lambda c: label(STATES, c),
         urgency_label=lambda c: label(URGENCIES, c),
@@ -176,4 +190,8 @@ def register(app) -> None:
         contact_kind_label=lambda c: label(CONTACT_KINDS, c),
         unit_status_label=lambda c: label(UNIT_STATUSES, c),
         event_actor=event_actor,
+        charge_label=lambda c: label(CHARGE_TYPES, c),
+        charge_resident_words=lambda c: label(RESIDENT_WORDS, c),
+        charge_reason=reason_of,
+        charge_grounds=describe,
     )

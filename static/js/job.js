@@ -126,8 +126,11 @@
       line.querySelector(".q-reason-wrap").hidden = fen(price) === fen(listed);
     });
     var total = money.fee(rate, (form.querySelector("[name='q-labour_hours']") || {}).value, lines);
+    // a free repair (common parts, under warranty): the value is recorded, nothing is due
+    var value = form.querySelector(".fee-value-total");
+    if (value) value.textContent = total ? yuan(total.total) : "—";
     var out = form.querySelector(".fee-total");
-    if (out) out.textContent = total ? yuan(total.total) : "—";  // the server says what is wrong
+    if (out) out.textContent = total ? yuan(form.dataset.free === "1" ? 0 : total.total) : "—";  // the server says what is wrong
   }
 
   var MAX_SIDE = 1600;  // photos are scaled down on the phone before upload

@@ -41,6 +41,7 @@ MATRIX = {
     "desk.signature": ("GET", "/desk/repairs/{number}/signatures/999", DESK),
     "desk.photo_file": ("GET", "/desk/repairs/{number}/photos/999/thumb", DESK),
     "desk.correct_sheet": ("POST", "/desk/repairs/{number}/correct-sheet", DESK),
+    "desk.charge_proposal": ("GET", "/desk/repairs/charge-proposal?unit_id={unit}&category=leak", DESK),
     "deadlines.escalations": ("GET", "/desk/escalations", {"cs_supervisor", "project_manager"}),
     "tech.home": ("GET", "/tech/", {"technician"}),
     "job.job": ("GET", "/tech/jobs/{number}", {"technician"}),
@@ -70,6 +71,8 @@ MATRIX = {
     "job.sign_acceptance": ("POST", "/tech/jobs/{number}/sign_acceptance", {"technician"}),
     "job.pay": ("POST", "/tech/jobs/{number}/pay", {"technician"}),
     "job.invoice_delivered": ("POST", "/tech/jobs/{number}/invoice_delivered", {"technician"}),
+    "job.change_charge": ("POST", "/tech/jobs/{number}/change_charge", {"technician"}),
+    "job.no_charge": ("POST", "/tech/jobs/{number}/no_charge", {"technician"}),
     "complaints.new": ("GET", "/complaints/new", EMPLOYEES),
     "complaints.units": ("GET", "/complaints/units?unit_query=12", EMPLOYEES),
     "complaints.mine": ("GET", "/complaints/mine", EMPLOYEES),
@@ -156,6 +159,11 @@ MATRIX = {
     "reports.chart_css": ("GET", "/reports/charts.css", REPORTS),
     "reports.export_xlsx": ("GET", "/reports/export.xlsx", REPORTS),
     "reports.export_csv": ("GET", "/reports/export.csv", REPORTS),
+    "claims.index": ("GET", "/desk/claims/", DESK),
+    "claims.export": ("GET", "/desk/claims/export.xlsx?kind=common", DESK),
+    "claims.mark": ("POST", "/desk/claims/mark", MANAGERS),
+    "claims.warranty_table": ("GET", "/desk/claims/warranty-table", DESK),
+    "claims.warranty_item": ("POST", "/desk/claims/warranty-table/waterproofing", {"project_manager"}),
 }
 
 

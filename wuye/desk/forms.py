@@ -54,6 +54,11 @@ def urgency_choices():
     return options([(Urgency.NORMAL.value, _l("Normal")), (Urgency.EMERGENCY.value, _l("Emergency"))])
 
 
+def charge_choices():
+    from ..services.repairs.charging import CHARGE_TYPES
+    return options([(k.value, v) for k, v in CHARGE_TYPES.items()])
+
+
 class IntakeForm(FlaskForm):
     source = RadioField(_l("Source"), choices=source_choices(), default=Source.PHONE.value,
                         validators=[InputRequired(_l("Choose how the request came in."))])
@@ -79,6 +84,14 @@ class IntakeForm(FlaskForm):
     technician = SelectField(_l("Dispatch to"), coerce=db_id, default=0, validate_choice=False)
     # sent by the confirm button shown when an emergency would be filed already overdue
     overdue_confirmed = BooleanField()
+    # who pays (A3): empty takes the proposal; another type than the proposal needs a note
+    charge_type = RadioField(_l("Who pays"), choices=charge_choices(), validate_choice=False,
+                             validators=[Optional()])
+    charge_note = StringField(_l("Why another charge type"), validators=[Optional(), Length(max=500)])
+
+    def validate_charge_type(self, field):
+        if field.data and field.data not in values(field):
+            raise ValidationError(_l("Choose who pays: common parts, under warranty or paid in-home work."))
 
     def validate_unit_id(self, field):
         try:

@@ -78,7 +78,8 @@ def _intake_from_form(form: IntakeForm, project) -> repair_service.Intake:
         description=form.description.data, urgency=form.urgency.data, called_at=called_at,
         appointment_start=start, appointment_end=end,
         reported_by_id=form.reported_by.data or None, technician_id=form.technician.data or None,
-        overdue_confirmed=bool(form.overdue_confirmed.data))
+        overdue_confirmed=bool(form.overdue_confirmed.data),
+        charge_type=form.charge_type.data or None, charge_note=form.charge_note.data)
 
 
 def _call_time_bounds(project) -> tuple[str, str]:
@@ -88,6 +89,15 @@ def _call_time_bounds(project) -> tuple[str, str]:
     tz = zone(project.timezone)
     return ((now - repair_service.backdate_limit()).astimezone(tz).strftime(fmt),
             (now + repair_service.CALL_TIME_SKEW).astimezone(tz).strftime(fmt))
+
+
+def _proposal(project, unit_id, category: str | None):
+    """The charge type proposed for the unit and category on the intake form, or None until both are known."""
+    from ..services.repairs.intake import warranty
+    unit = db.session.get(Unit, unit_id) if str(unit_id or "").isdigit() else None
+    if unit is None or unit.project_id != project.id or not category:
+        return None
+    return warranty.propose(unit, category, clock_now())
 
 
 @bp.route("/repairs/new", methods=["GET", "POST"])
@@ -122,7 +132,18 @@ def intake():
             second=0, microsecond=0, tzinfo=None)
     return render("desk/intake.html", form=form, unit=unit, loads=loads, error=error, status=status,
                   overdue=overdue, call_time_bounds=_call_time_bounds(project),
-                  recent=recent_orders_for_unit(unit) if unit else [])
+                  recent=recent_orders_for_unit(unit) if unit else [],
+                  proposal=_proposal(project, form.unit_id.data, form.category.data))
+
+
+@bp.route("/repairs/charge-proposal")
+@roles(DESK)
+def charge_proposal():
+    """The intake form's 'who pays' part, proposed again when the unit or the category changes."""
+    project = current_project()
+    form = IntakeForm(request.args, meta={"csrf": False})
+    return render("desk/_charge.html", form=form,
+                  proposal=_proposal(project, request.args.get("unit_id"), request.args.get("category", "")[:32]))
 
 
 @bp.route("/units/search")
@@ -140,7 +161,9 @@ def unit_pick(unit_id: int):
     unit = db.session.get(Unit, unit_id)
     if unit is None or unit.project_id != project.id:
         abort(404)
-    return render("desk/_unit_picked.html", unit=unit, recent=recent_orders_for_unit(unit))
+    # the 'who pays' proposal listens for this (templates/desk/_charge.html)
+    return add_trigger(render("desk/_unit_picked.html", unit=unit, recent=recent_orders_for_unit(unit)),
+                       "unit-picked", unit.id)
 
 
 def _board_filter(form: BoardFilterForm) -> BoardFilter:

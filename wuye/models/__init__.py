@@ -10,6 +10,7 @@ from .offline import IdempotencyRecord, RefusedAction
 from .org import (AppointmentWindow, Building, ContactKind, Department, LoginAttempt, LoginSession, Project,
                   RepairCategory, Role, Unit, UnitContact, UnitStatus, User)
 from .repair import RepairCounter, RepairOrder, Source, Urgency
+from .warranty import ChargeType, CostClaim, WarrantyItem
 from .resident import AppointmentRequest, LinkHit, ResidentLink, ReturnVisit, ServiceForm
 
 __all__ = [
@@ -19,4 +20,5 @@ __all__ = [
     "AppointmentRequest", "LinkHit", "ResidentLink", "ReturnVisit", "ServiceForm",
     "Complaint", "ComplaintContact", "ComplaintCounter", "ComplaintEscalation", "ComplaintForwarding",
     "CorrectiveAction", "AppointmentWindow", "ContactKind", "UnitContact", "UnitStatus",
+    "ChargeType", "CostClaim", "WarrantyItem",
 ]

@@ -59,7 +59,8 @@ class Quote(db.Model):
     labour_rate_fen: Mapped[int] = mapped_column(Integer)  # per hour
     labour_fen: Mapped[int] = mapped_column(Integer)
     materials_fen: Mapped[int] = mapped_column(Integer)
-    total_fen: Mapped[int] = mapped_column(Integer)
+    total_fen: Mapped[int] = mapped_column(Integer)  # due from the customer: 0 for a free repair
+    charge_type: Mapped[str | None] = mapped_column(String(10))  # as told to the customer (A3)
     decision: Mapped[str | None] = mapped_column(String(10))  # consented | declined
     decline_reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

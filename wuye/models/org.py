@@ -5,7 +5,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -95,6 +95,8 @@ class Unit(db.Model):
     short_key: Mapped[str] = mapped_column(String(30))
     owner_name: Mapped[str] = mapped_column(String(50), default="")
     owner_phone: Mapped[str] = mapped_column(String(20), default="")
+    # a lobby, corridor, lift or plant room: its repairs are 公共部位 (A3)
+    common_area: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     building: Mapped[Building] = relationship()
     contacts: Mapped[list[UnitContact]] = relationship(back_populates="unit", order_by="UnitContact.position",

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -49,6 +49,7 @@ class RepairOrder(db.Model):
         # the reports count a period's orders by each of these from the index alone
         Index("ix_repair_order_project_report", "project_id", "created_at", "state", "source", "category", "urgency",
               "technician_id", "unit_id"),
+        Index("ix_repair_order_project_charge", "project_id", "charge_type", "closed_at"),  # the claim lists
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
@@ -74,6 +75,12 @@ class RepairOrder(db.Model):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now, onupdate=now)
+    # who pays (A3): common | warranty | paid, why (the proposal's grounds, services/repairs/warranty), the
+    # clerk's or technician's note when they changed it, and for a warranty job the party its cost is claimed from
+    charge_type: Mapped[str] = mapped_column(String(10), default="paid", server_default="paid")
+    charge_basis: Mapped[dict | None] = mapped_column(JSON)
+    charge_note: Mapped[str | None] = mapped_column(Text)
+    charge_party: Mapped[str | None] = mapped_column(String(100))
 
     unit: Mapped[Unit] = relationship()
     technician: Mapped[User | None] = relationship(foreign_keys=[technician_id])

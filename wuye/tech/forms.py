@@ -32,6 +32,21 @@ class DoorForm(StepForm):
     furniture_consent = BooleanField(_l("The customer agreed to moving furniture in the way"))
 
 
+def charge_choices():
+    from ..services.repairs.charging import CHARGE_TYPES
+    return options([(k.value, v) for k, v in CHARGE_TYPES.items()])
+
+
+class ChargeForm(StepForm):
+    """Who pays, as seen at the door (A3)."""
+
+    charge_type = RadioField(_l("Who pays"), choices=charge_choices(),
+                             validators=[InputRequired(_l("Choose who pays: common parts, under warranty or paid in-home work."))])
+    reason = StringField(_l("Why (for example damage by misuse)"),
+                         validators=[DataRequired(_l("Say why the charge type changes (for example damage by misuse).")),
+                                     Length(max=500)])
+
+
 class QuoteForm(StepForm):
     """Labour and up to eight material lines, posted as parallel lists."""
 

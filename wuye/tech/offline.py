@@ -28,6 +28,7 @@ bp = Blueprint("offline", __name__, url_prefix="/tech")
 ASSETS = [
     "css/app.css",
     "js/app.js",
+    "js/charge.js",
     "js/job.js",
     "js/offline-page.js",
     "js/offline.js",

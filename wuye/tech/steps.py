@@ -29,6 +29,7 @@ from ..errors import error_response
 from ..models.offline import IdempotencyRecord, RefusedAction
 from ..services import DomainError, InvalidInput, idempotency
 from ..services.deadlines import table as deadlines
+from ..services.repairs.intake import charging
 from ..services.repairs import technician as svc
 from ..numbers import id_or_zero
 from ..services.audit import history, record
@@ -91,10 +92,12 @@ def job_context(order: RepairOrder) -> dict:
         "note_form": f.NoteForm(prefix="note"), "photo_form": f.PhotoForm(prefix="photo"),
         "pause_form": f.PauseForm(prefix="pause"), "cannot_fix_form": _cannot_fix_form(project),
         "acceptance_form": f.AcceptanceForm(prefix="acc"), "payment_form": f.PaymentForm(prefix="pay"),
-        "step_form": f.StepForm(prefix="s"),
+        "step_form": f.StepForm(prefix="s"), "charge_form": f.ChargeForm(prefix="charge"),
+        "free": charging.is_free(order.charge_type),
         # the state machine and its words, for the offline page to move on before the server answers
-        "transitions": {n: t.target for n, t in svc.REPAIR.transitions.items()
-                        if Role.TECHNICIAN in t.roles and t.target},
+        "transitions": {**{n: t.target for n, t in svc.REPAIR.transitions.items()
+                           if Role.TECHNICIAN in t.roles and t.target},
+                        "no_charge": svc.REPAIR.target("pay")},
         "step_states": svc.REPAIR.sources,
         "preparation_length": deadlines.rule_for(order.project_id, "preparation").length,
         "state_labels": {k: str(v) for k, v in STATES.items()},
@@ -348,6 +351,17 @@ def _pay(s, form):
     svc.pay(s, svc.PaymentInput(method=form.method.data, amount_fen=form.amount.value,
                                 receipt_no=form.receipt_no.data, invoice_wanted=form.invoice_wanted.data,
                                 difference_reason=form.difference_reason.data))
+
+
+@step("change_charge", f.ChargeForm, "charge")
+def _change_charge(s, form):
+    svc.change_charge(s, form.charge_type.data, form.reason.data)
+
+
+@step("no_charge")
+def _no_charge(s, form):
+    """A free repair with ¥0 due closes like a paid one, without a money step (no receipt, no cash)."""
+    svc.pay(s, svc.PaymentInput(method=svc.NO_CHARGE, amount_fen=0, receipt_no=""))
 
 
 @step("invoice_delivered")

@@ -67,5 +67,6 @@ REPAIR = StateMachine([
     # steps recorded within a state
     _t("checklist", {S.ACCEPTED, S.SCHEDULED}, None, TECH),  # ticked before leaving
     _t("at_door", {S.ON_SITE, S.IN_PROGRESS}, None, TECH),  # shoe covers, furniture
+    _t("change_charge", {S.ON_SITE}, None, TECH),  # who pays, seen at the door, before the quote (A3)
     _t("request_time", {S.NEW, S.DISPATCHED, S.ACCEPTED, S.SCHEDULED}, None, {RESIDENT}),  # before leaving
 ])

@@ -20,6 +20,7 @@ from ..audit import record
 from ..notifications import notify
 from ..numbering import repair_number
 from ...numbers import get_by_id
+from .. import charging
 
 SUBJECT = "repair_order"
 CALL_TIME_SKEW = timedelta(minutes=1)  # a desk clock a little ahead of the server's is not "the future"
@@ -53,6 +54,8 @@ class Intake:
     reported_by_id: int | None = None
     technician_id: int | None = None
     overdue_confirmed: bool = False  # the clerk saw that the emergency is filed already overdue
+    charge_type: str | None = None  # None: the proposal (services/repairs/warranty.propose)
+    charge_note: str | None = None  # why the clerk chose another type than the proposal
 
 
 def backdate_limit() -> timedelta:
@@ -156,11 +159,13 @@ def create_order(actor: Actor, project: Project, intake: Intake, *, now: datetim
             created_at=at,
             updated_at=at,
         )
+        charging.apply_at_intake(order, unit, intake.charge_type, intake.charge_note)
         db.session.add(order)
         db.session.flush()
         record(actor, "create", SUBJECT, order.id, project.id, at=at, number=order.number, unit=unit.label,
                urgency=order.urgency, category=order.category, source=order.source,
-               **({"filed_overdue": True} if overdue is not None else {}))
+               **({"filed_overdue": True} if overdue is not None else {}),
+               charge_type=order.charge_type, charge_note=order.charge_note)
         if order.urgency == Urgency.EMERGENCY:
             deadlines.open_deadline(order, "emergency_arrival", order.called_at)
         else:

@@ -24,7 +24,7 @@ from ...models.job import FeeHandover, Invoice, Payment, Photo, PriceItem, Quote
 from ...workflow.repair import REPAIR, RepairState
 from .. import Actor, DomainError, InvalidInput, NotAllowed, times
 from ..deadlines import table as deadlines
-from . import uploads
+from .intake import charging, uploads
 from ..audit import record
 from ..notifications import notify
 from ... import money
@@ -34,6 +34,7 @@ SUBJECT = "repair_order"
 CHECKLIST = ("understood", "uniform", "badge", "cloth_covers", "tools_parts")
 SHOE_CHOICES = ("covers", "slippers", "none")
 PAY_METHODS = ("cash", "wechat", "alipay", "account")
+NO_CHARGE = "none"  # a free repair's close: ¥0, no money step, no receipt
 
 
 # ---- common -------------------------------------------------------------------------------
@@ -180,6 +181,16 @@ def at_door(s: Step, shoe_choice: str, furniture_consent: bool | None) -> Visit:
     return visit
 
 
+def change_charge(s: Step, charge_type: str, reason: str) -> RepairOrder:
+    """Who pays, as seen at the door (A3): e.g. damage by misuse is paid work even inside the warranty."""
+    with _acting(s) as act:
+        order = act.order
+        if not REPAIR.allows("change_charge", order.state, Role.TECHNICIAN):
+            raise DomainError(_("The charge type is changed at the door, before the quote."))
+        act.audit("charge_change", **charging.change_on_site(order, charge_type, reason))
+    return order
+
+
 # ---- the quote and the customer's consent ---------------------------------------------------
 
 @dataclass
@@ -251,7 +262,7 @@ def _digest(content: dict) -> str:
 
 def _quote_content(order: RepairOrder, revision: int, minutes: int, rate: int, total: int, lines) -> dict:
     return {"order": order.number, "revision": revision, "labour_minutes": minutes, "labour_rate_fen": rate,
-            "total_fen": total,
+            "total_fen": total, "charge_type": order.charge_type,
             "lines": [{"name": ln.name.strip(), "unit": ln.unit, "quantity_milli": ln.quantity_milli,
                        "unit_price_fen": ln.unit_price_fen} for ln, _listed, _amount in lines]}
 
@@ -269,10 +280,15 @@ def _signature(order: RepairOrder, purpose: str, png: bytes | None, content_dige
 
 def _new_quote(order: RepairOrder, q: QuoteInput) -> Quote:
     labour, materials, total, lines = compute(order.project_id, q)
+    if charging.is_free(order.charge_type):
+        # hours and materials are still recorded, at the price list's value (the cost to claim); ¥0 due
+        if any(listed is not None and ln.unit_price_fen != listed for ln, listed, _amount in lines):
+            raise InvalidInput(_("A free repair records materials at the price list's value."))
+        total = 0
     revision = (db.session.scalar(select(func.max(Quote.revision)).where(Quote.order_id == order.id)) or 0) + 1
     rate = labour_rate(order.project_id)
     quote = Quote(order_id=order.id, revision=revision, labour_minutes=q.labour_minutes, labour_rate_fen=rate,
-                  labour_fen=labour, materials_fen=materials, total_fen=total,
+                  labour_fen=labour, materials_fen=materials, total_fen=total, charge_type=order.charge_type,
                   content_digest=_digest(_quote_content(order, revision, q.labour_minutes, rate, total, lines)))
     for i, (ln, listed, amount) in enumerate(lines):
         quote.lines.append(QuoteLine(position=i, price_item_id=ln.price_item_id, name=ln.name.strip(), unit=ln.unit,
@@ -399,6 +415,7 @@ def sheet_content(order: RepairOrder, demonstrated: bool) -> dict:
     visits = db.session.scalars(select(Visit).where(Visit.order_id == order.id).order_by(Visit.number)).all()
     return {
         "order": order.number, "unit": order.unit.label, "description": order.description,
+        "charge_type": order.charge_type,
         "technician": order.technician.name if order.technician else None,
         "quote": None if quote is None else {
             "revision": quote.revision, "labour_minutes": quote.labour_minutes, "total_fen": quote.total_fen,
@@ -475,20 +492,22 @@ class PaymentInput:
 
 def pay(s: Step, p: PaymentInput) -> Payment:
     """现场缴费: the amount of the accepted quote; any other amount needs a reason."""
-    if p.method not in PAY_METHODS:
+    if p.method not in PAY_METHODS and p.method != NO_CHARGE:
         raise InvalidInput(_("Choose how the customer paid."))
     if p.amount_fen < 0:
         raise InvalidInput(_("The amount cannot be negative."))
     if p.amount_fen > money.MAX_FEN:
         raise InvalidInput(_("That amount is too large: at most ¥1,000,000.00."))
     receipt = (p.receipt_no or "").strip()
-    if not receipt or len(receipt) > 40:
+    if (not receipt and p.method != NO_CHARGE) or len(receipt) > 40:
         raise InvalidInput(_("Enter the receipt number."))
     with _acting(s, check=False) as act:
         order, at = act.order, act.at
         quote = accepted_quote(order)
         expected = quote.total_fen if quote else 0
         reason = (p.difference_reason or "").strip() or None
+        if p.method == NO_CHARGE and (expected != 0 or p.amount_fen != 0 or p.invoice_wanted):
+            raise InvalidInput(_("Only a job with ¥0 due closes without payment."))
         if p.amount_fen != expected and not reason:
             raise InvalidInput(_("The amount differs from the accepted quote; give the reason."))
         act.step("pay")

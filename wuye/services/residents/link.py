@@ -278,6 +278,7 @@ class ResidentView:
     movable: bool = False  # the order still takes a new time (normal, technician not yet on the way)
     can_request_change: bool = False  # ...and no request of the resident is waiting
     request: AppointmentRequest | None = None
+    charge_type: str = "paid"  # who pays (A3): the resident sees 保修期内，免费维修 etc.
 
 
 def view(order: RepairOrder) -> ResidentView:
@@ -303,7 +304,7 @@ def view(order: RepairOrder) -> ResidentView:
         form_change_until=change_until(form) if form else None,
         movable=can_request_change(order),
         can_request_change=can_request_change(order) and not (request and request.state == "open"),
-        request=request,
+        request=request, charge_type=order.charge_type,
     )
 
 
