@@ -198,7 +198,7 @@ def _work(order, tech: User, dispatched: datetime, rng: random.Random) -> None:
 
 def _seed_claims(project: Project) -> None:
     """The CS supervisor has sent the first claim letter: the oldest warranty jobs are claimed, one is paid."""
-    from .services.repairs.intake import claims
+    from .services.repairs import claims
     supervisor = db.session.scalar(select(User).where(User.role == Role.CS_SUPERVISOR))
     actor = Actor(supervisor, "192.168.1.21")
     jobs = [r.order.id for g in claims.claim_list(project, "warranty") for r in g.rows]

@@ -14,7 +14,7 @@ from wuye.models import AuditEvent, Building, RepairOrder
 from wuye.services import InvalidInput
 from wuye.services import orgs
 from wuye.services.repairs import technician as svc
-from wuye.services.repairs.intake import warranty
+from wuye.services.repairs import warranty
 
 
 @pytest.fixture

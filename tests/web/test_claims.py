@@ -109,7 +109,7 @@ def test_a_bad_month_is_refused_with_a_message(org, clock, as_role):
 
 
 def test_the_project_manager_lengthens_a_warranty_period_and_a_shorter_one_is_refused(org, estate, clock, as_role):
-    from wuye.services.repairs.intake import warranty
+    from wuye.services.repairs import warranty
     b = as_role("project_manager")
     page = b.get("/desk/claims/warranty-table").get_data(as_text=True)
     assert "屋面防水、卫生间房间外墙面防渗漏" in page and "法定最低保修期" in page

@@ -18,7 +18,7 @@ from ..models import Role
 from ..permissions import roles
 from ..services import DomainError
 from ..services.orgs import categories
-from ..services.repairs.intake import warranty
+from ..services.repairs import warranty
 from ..web import actor, current_project
 from ..workflow.repair import DESK
 from .views import bp

@@ -18,7 +18,7 @@ from ..htmx import redirect_to, render
 from ..models import Role
 from ..permissions import roles
 from ..services import DomainError
-from ..services.repairs.intake import claims as svc
+from ..services.repairs import claims as svc
 from ..web import actor, current_project
 from ..workflow.repair import DESK
 

@@ -93,7 +93,7 @@ def _call_time_bounds(project) -> tuple[str, str]:
 
 def _proposal(project, unit_id, category: str | None):
     """The charge type proposed for the unit and category on the intake form, or None until both are known."""
-    from ..services.repairs.intake import warranty
+    from ..services.repairs import warranty
     unit = db.session.get(Unit, unit_id) if str(unit_id or "").isdigit() else None
     if unit is None or unit.project_id != project.id or not category:
         return None

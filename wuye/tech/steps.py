@@ -29,7 +29,7 @@ from ..errors import error_response
 from ..models.offline import IdempotencyRecord, RefusedAction
 from ..services import DomainError, InvalidInput, idempotency
 from ..services.deadlines import table as deadlines
-from ..services.repairs.intake import charging
+from ..services.repairs import charging
 from ..services.repairs import technician as svc
 from ..numbers import id_or_zero
 from ..services.audit import history, record

@@ -9,7 +9,7 @@ from ...models import RepairOrder, Unit
 from ...models.warranty import FREE, ChargeType
 from ...workflow.repair import REPAIR
 from .. import InvalidInput
-from .intake import warranty
+from . import warranty
 
 CHARGE_TYPES = {
     ChargeType.COMMON: _l("Common parts"),

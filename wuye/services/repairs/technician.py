@@ -20,11 +20,12 @@ from ...clock import now as clock_now
 from ...database import locked, transaction
 from ...extensions import db
 from ...models import RepairOrder, Role
-from ...models.job import FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteLine, SheetRevision, Signature, Visit, WorkNote
+from ...models.job import (FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteLine, SheetRevision,
+                          Signature, Visit, WorkNote)
 from ...workflow.repair import REPAIR, RepairState
 from .. import Actor, DomainError, InvalidInput, NotAllowed, times
 from ..deadlines import table as deadlines
-from .intake import charging, uploads
+from . import charging, uploads
 from ..audit import record
 from ..notifications import notify
 from ... import money
