@@ -20,7 +20,7 @@ from ..audit import record
 from ..notifications import notify
 from ..numbering import repair_number
 from ...numbers import get_by_id
-from .. import charging
+from . import charging
 
 SUBJECT = "repair_order"
 CALL_TIME_SKEW = timedelta(minutes=1)  # a desk clock a little ahead of the server's is not "the future"
