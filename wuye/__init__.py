@@ -6,8 +6,6 @@ import os
 from pathlib import Path
 
 from flask import Flask, session
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
@@ -53,7 +51,6 @@ def _init_extensions(app: Flask) -> None:
     from .database import configure_engine, register_transaction_hook
     from .i18n import register_filters, select_locale, select_timezone
     from .services import idempotency
-    from .services.notifications import discard_channels, flush_channels
 
     db.init_app(app)
     configure_engine(app)
@@ -83,11 +80,6 @@ def _init_extensions(app: Flask) -> None:
     def _unauthorized():
         from .htmx import login_required_response
         return login_required_response()
-
-    if not getattr(Session, "_wuye_notice_hooks", False):
-        event.listen(Session, "after_commit", flush_channels)
-        event.listen(Session, "after_rollback", discard_channels)
-        Session._wuye_notice_hooks = True
 
     from .htmx import vary_on_htmx
     from .permissions import enforce

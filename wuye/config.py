@@ -98,7 +98,21 @@ def from_environment(instance_path: str) -> dict:
         # B3: a complaint from the same unit on the same matter within this many days of an earlier one
         # still open (or whose correction failed) is suggested as a repeat, hence serious, complaint
         "WUYE_COMPLAINT_REPEAT_DAYS": _int("WUYE_COMPLAINT_REPEAT_DAYS", 30),
+        # outside channels (services/delivery): `log` writes each message to the log; the others are on
+        # when their settings are present (README, "Messages")
         "WUYE_NOTIFIERS": os.environ.get("WUYE_NOTIFIERS", "log").split(","),
+        "WUYE_QUIET_HOURS": os.environ.get("WUYE_QUIET_HOURS", "22:00-07:00"),  # project local time; "" = none
+        "WUYE_DELIVERY": _bool("WUYE_DELIVERY", True),  # the watcher thread also sends deliveries
+        "WUYE_DELIVERY_TIMEOUT": _float("WUYE_DELIVERY_TIMEOUT", 10),
+        "WUYE_DELIVERY_LEASE": _float("WUYE_DELIVERY_LEASE", 300),
+        "WUYE_DELIVERY_BACKOFF": _float("WUYE_DELIVERY_BACKOFF", 30),
+        "WUYE_DELIVERY_BACKOFF_MAX": _float("WUYE_DELIVERY_BACKOFF_MAX", 3600),
+        "WUYE_DELIVERY_MAX_ATTEMPTS": _int("WUYE_DELIVERY_MAX_ATTEMPTS", 8),
+        "WUYE_WECOM_API": os.environ.get("WUYE_WECOM_API", "https://qyapi.weixin.qq.com"),
+        "WUYE_WECOM_CORP_ID": os.environ.get("WUYE_WECOM_CORP_ID", ""),
+        "WUYE_WECOM_SECRET": os.environ.get("WUYE_WECOM_SECRET", ""),
+        "WUYE_WECOM_AGENT_ID": os.environ.get("WUYE_WECOM_AGENT_ID", ""),
+        "WUYE_WECOM_MSGTYPE": os.environ.get("WUYE_WECOM_MSGTYPE", "text"),
         # the deadline watcher thread: unset = on when serving, off in tests (see wuye/watcher.py)
         "WUYE_WATCHER": _bool("WUYE_WATCHER", None),
         "WUYE_WATCHER_INTERVAL": _float("WUYE_WATCHER_INTERVAL", 5),

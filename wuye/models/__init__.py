@@ -2,6 +2,7 @@
 from .audit import AuditEvent
 from .complaint import (Complaint, ComplaintContact, ComplaintCounter, ComplaintEscalation, ComplaintForwarding,
                         CorrectiveAction)
+from .delivery import Delivery, DeliveryAttempt, DeliveryPreference, DeliveryState
 from .deadline import Deadline, DeadlineNotice, DeadlinePolicy, NoticeKind, WatcherHeartbeat
 from .job import (FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteLine, SheetRevision, Signature,
                   Visit, WorkNote)
@@ -18,5 +19,5 @@ __all__ = [
     "Role", "Source", "Unit", "Urgency", "User", "WatcherHeartbeat",
     "AppointmentRequest", "LinkHit", "ResidentLink", "ReturnVisit", "ServiceForm",
     "Complaint", "ComplaintContact", "ComplaintCounter", "ComplaintEscalation", "ComplaintForwarding",
-    "CorrectiveAction",
+    "CorrectiveAction", "Delivery", "DeliveryAttempt", "DeliveryPreference", "DeliveryState",
 ]

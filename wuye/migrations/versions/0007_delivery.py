@@ -1,0 +1,81 @@
+"""the delivery outbox (a row per notice, channel and recipient), its attempts, users' channel choices,
+and the user's WeCom id
+
+Revision ID: 0007_delivery
+Revises: 0006
+Create Date: 2026-12-01 22:20:00
+
+"""
+import sqlalchemy as sa
+from alembic import op
+
+
+revision = '0007_delivery'
+down_revision = '0006'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'delivery',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('notification_id', sa.Integer(), nullable=False),
+        sa.Column('channel', sa.String(length=20), nullable=False),
+        sa.Column('recipient', sa.String(length=200), nullable=False),
+        sa.Column('urgent', sa.Boolean(), nullable=False),
+        sa.Column('state', sa.String(length=12), nullable=False),
+        sa.Column('next_at', sa.DateTime(), nullable=False),
+        sa.Column('attempts', sa.Integer(), nullable=False),
+        sa.Column('lease_until', sa.DateTime(), nullable=True),
+        sa.Column('possible_repeats', sa.Integer(), nullable=False),
+        sa.Column('gateway_id', sa.String(length=100), nullable=False),
+        sa.Column('last_error', sa.Text(), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.Column('delivered_at', sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(['notification_id'], ['notification.id'],
+                                name=op.f('fk_delivery_notification_id_notification'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery')),
+        sa.UniqueConstraint('notification_id', 'channel', 'recipient',
+                            name=op.f('uq_delivery_notification_id_channel_recipient')),
+    )
+    op.create_index('ix_delivery_due', 'delivery', ['state', 'next_at'], unique=False)
+    op.create_table(
+        'delivery_attempt',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('delivery_id', sa.Integer(), nullable=False),
+        sa.Column('started_at', sa.DateTime(), nullable=False),
+        sa.Column('outcome', sa.String(length=12), nullable=False),
+        sa.Column('gateway_id', sa.String(length=100), nullable=False),
+        sa.Column('error', sa.Text(), nullable=False),
+        sa.Column('duration_ms', sa.Integer(), nullable=False),
+        sa.Column('process', sa.String(length=100), nullable=False),
+        sa.ForeignKeyConstraint(['delivery_id'], ['delivery.id'],
+                                name=op.f('fk_delivery_attempt_delivery_id_delivery'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_attempt')),
+    )
+    op.create_index(op.f('ix_delivery_attempt_delivery_id'), 'delivery_attempt', ['delivery_id'], unique=False)
+    op.create_table(
+        'delivery_preference',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=40), nullable=False),
+        sa.Column('channel', sa.String(length=20), nullable=False),
+        sa.Column('enabled', sa.Boolean(), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['app_user.id'],
+                                name=op.f('fk_delivery_preference_user_id_app_user'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_preference')),
+        sa.UniqueConstraint('user_id', 'kind', 'channel', name=op.f('uq_delivery_preference_user_id_kind_channel')),
+    )
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('wecom_userid', sa.String(length=64), nullable=False, server_default=''))
+
+
+def downgrade():
+    with op.batch_alter_table('app_user', schema=None) as batch_op:
+        batch_op.drop_column('wecom_userid')
+    op.drop_table('delivery_preference')
+    op.drop_index(op.f('ix_delivery_attempt_delivery_id'), table_name='delivery_attempt')
+    op.drop_table('delivery_attempt')
+    op.drop_index('ix_delivery_due', table_name='delivery')
+    op.drop_table('delivery')

@@ -1,0 +1,72 @@
+"""The delivery outbox: one row per notice, outside channel and recipient address, written in the
+transaction of the change that caused the notice, and worked off by the delivery worker."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..clock import now
+from ..extensions import db
+from .notification import Notification
+from .types import UTCDateTime
+
+
+class DeliveryState:
+    PENDING = "pending"      # due at next_at
+    SENDING = "sending"      # claimed by a worker until lease_until
+    DELIVERED = "delivered"  # the gateway took it; never sent again
+    FAILED = "failed"        # permanent refusal or attempts used up; an admin may retry
+
+
+class Delivery(db.Model):
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("notification_id", "channel", "recipient"),
+        Index("ix_delivery_due", "state", "next_at"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))
+    recipient: Mapped[str] = mapped_column(String(200))  # the address on that channel
+    urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # emergencies and escalations: no quiet hours
+    state: Mapped[str] = mapped_column(String(12), default=DeliveryState.PENDING)
+    next_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # a worker's claim that ran out (the process died between the gateway's answer and the commit):
+    # the gateway may already have the message, so the next send may be one repeat
+    possible_repeats: Mapped[int] = mapped_column(Integer, default=0)
+    gateway_id: Mapped[str] = mapped_column(String(100), default="")
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    notification: Mapped[Notification] = relationship()
+
+
+class DeliveryAttempt(db.Model):
+    """Each try of a delivery, kept: when, what the gateway said, how long it took."""
+
+    __tablename__ = "delivery_attempt"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    delivery_id: Mapped[int] = mapped_column(ForeignKey("delivery.id", ondelete="CASCADE"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(String(12))  # delivered, retry, failed, lost (claim ran out)
+    gateway_id: Mapped[str] = mapped_column(String(100), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    duration_ms: Mapped[int] = mapped_column(Integer, default=0)
+    process: Mapped[str] = mapped_column(String(100), default="")
+
+
+class DeliveryPreference(db.Model):
+    """A user's own choice for one kind of notice on one channel, over the role's default."""
+
+    __tablename__ = "delivery_preference"
+    __table_args__ = (UniqueConstraint("user_id", "kind", "channel"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(20))
+    enabled: Mapped[bool] = mapped_column(Boolean)
