@@ -9,7 +9,7 @@ import pytest
 from wuye.database import transaction
 from wuye.extensions import db
 from wuye.models import AuditEvent, Deadline, DeadlineNotice, Notification, RepairOrder
-from wuye.services import Actor, DomainError, notifications
+from wuye.services import Actor, DomainError
 from wuye.services.deadlines import table as deadlines
 from wuye.services.repairs import intake as repairs
 from wuye.services.deadlines.tick import tick

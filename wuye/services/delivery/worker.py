@@ -130,8 +130,8 @@ def _send(d: Delivery) -> tuple[str, str, str, datetime | None]:
 
 
 def _finish(delivery_id: int, started: datetime, outcome: str, gateway_id: str, error: str,
-            until: datetime | None, duration_ms: int) -> str:
-    at = clock_now()
+            until: datetime | None, duration_ms: int, at: datetime | None = None) -> str:
+    at = at or clock_now()
     with transaction():
         d = locked(Delivery, delivery_id)
         if d.state == S.DELIVERED:
@@ -154,7 +154,7 @@ def _finish(delivery_id: int, started: datetime, outcome: str, gateway_id: str, 
 
 def run(limit: int = 50, at: datetime | None = None) -> Report:
     """One batch: give back the lapsed claims, claim up to `limit` due rows, send them."""
-    at = at or clock_now()
+    given, at = at, at or clock_now()
     report = Report(reclaimed=reclaim(at))
     ids = claim(limit, at)
     report.claimed = len(ids)
@@ -163,7 +163,7 @@ def run(limit: int = 50, at: datetime | None = None) -> Report:
         started, t0 = clock_now(), time.monotonic()
         outcome, gateway_id, error, until = _send(d)
         outcome = _finish(delivery_id, started, outcome, gateway_id, error, until,
-                          int((time.monotonic() - t0) * 1000))
+                          int((time.monotonic() - t0) * 1000), given)
         if outcome == "delivered":
             report.delivered += 1
             report.sent_ids.append(delivery_id)
