@@ -164,3 +164,29 @@ def test_backlog_counts_what_waits_and_how_late_it_is(tech, make_order, clock):
     clock.advance(minutes=2)
     b = delivery.backlog()
     assert (b["pending"], b["due"], b["oldest_due_seconds"], b["failed"]) == (1, 1, 120.0, 0)
+
+
+@pytest.mark.slow
+def test_two_workers_claiming_at_once_send_each_delivery_exactly_once(tech, org, clock, wecom, app, instance_path):
+    from collections import Counter
+
+    from tests.fixtures.processes import run_together
+    people = [tech, db.session.merge(org.users["technician2"]), db.session.merge(org.users["clerk"])]
+    with transaction():
+        for i in range(300):
+            notify(people[i % 3], "repair_dispatched", number=f"BX-20261127-{i:04d}", unit="3栋2单元1201",
+                   urgency="emergency")
+    ids = db.session.scalars(db.select(Delivery.id)).all()
+    assert len(ids) == 300
+    db.session.remove()
+    results = run_together("tests.unit.delivery_worker", instance_path,
+                           [app.config["SQLALCHEMY_DATABASE_URI"], wecom.url, 5], 2, 120)
+    assert [r["errors"] for r in results] == [[], []]
+    assert max(r["began"] for r in results) < min(r["ended"] for r in results), "the workers did not overlap"
+    assert all(r["sent"] for r in results), "one worker did all the work: they did not claim at once"
+    recorded = Counter(i for r in results for i in r["sent"])
+    assert set(recorded) == set(ids) and set(recorded.values()) == {1}
+    # what the gateway received: each notice once
+    received = Counter((m["touser"], m["text"]["content"].split("\n")[0]) for m in wecom.sent)
+    assert len(received) == 300 and set(received.values()) == {1}
+    assert {d.state for d in rows()} == {S.DELIVERED}
