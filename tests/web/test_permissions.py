@@ -113,6 +113,8 @@ MATRIX = {
     "admin.users": ("GET", "/admin/users", {"admin"}),
     "admin.disable": ("POST", "/admin/users/{victim}/disable", {"admin"}),
     "admin.enable": ("POST", "/admin/users/{victim}/enable", {"admin"}),
+    "deliveries.index": ("GET", "/admin/deliveries/", {"admin"}),
+    "deliveries.retry": ("POST", "/admin/deliveries/999/retry", {"admin"}),
     "invoices.index": ("GET", "/desk/invoices", DESK),
     "invoices.issue": ("POST", "/desk/invoices/999/issue", DESK),
     "fees.index": ("GET", "/fees/", {"housing_officer"}),
