@@ -41,3 +41,22 @@ def test_the_technicians_notice_says_it_did_not_reach_wecom(org, make_order, clo
 
 def test_a_retry_of_an_unknown_delivery_is_404(as_role):
     assert as_role("admin").post("/admin/deliveries/999/retry").status_code == 404
+
+
+def test_a_technician_turns_off_wecom_for_new_jobs_and_keeps_emergencies(org, make_order, clock, wecom, as_role):
+    from wuye.models import DeliveryPreference
+    with transaction():
+        db.session.merge(org.users["technician"]).wecom_userid = "zhang.wei"
+    tech = as_role("technician")
+    page = tech.get("/settings/messages").get_data(as_text=True)
+    assert "消息设置" in page and 'value="repair_dispatched:wecom" aria-label="新工单 — 企业微信" checked' in page
+    kinds = ["repair_dispatched_emergency", "repair_cancelled", "deadline_warn", "nonsense"]
+    r = tech.post("/settings/messages", {"on": [f"{k}:wecom" for k in kinds] + ["repair_dispatched:fax"]})
+    assert r.status_code == 200 and "已保存" in r.get_data(as_text=True)
+    db.session.expire_all()
+    prefs = {p.kind: p.enabled for p in db.session.scalars(db.select(DeliveryPreference))}
+    assert prefs["repair_dispatched"] is False and prefs["repair_dispatched_emergency"] is True
+    assert "nonsense" not in prefs
+    make_order(technician=org.users["technician"])
+    make_order(urgency="emergency", technician=org.users["technician"])
+    assert [d.notification.params["urgency"] for d in db.session.scalars(db.select(Delivery))] == ["emergency"]

@@ -115,6 +115,7 @@ MATRIX = {
     "admin.enable": ("POST", "/admin/users/{victim}/enable", {"admin"}),
     "deliveries.index": ("GET", "/admin/deliveries/", {"admin"}),
     "deliveries.retry": ("POST", "/admin/deliveries/999/retry", {"admin"}),
+    "message_settings.messages": ("GET", "/settings/messages", SIGNED_IN),
     "invoices.index": ("GET", "/desk/invoices", DESK),
     "invoices.issue": ("POST", "/desk/invoices/999/issue", DESK),
     "fees.index": ("GET", "/fees/", {"housing_officer"}),

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, request, url_for
+from flask_login import current_user
 from flask_babel import gettext as _
 
 from ..extensions import db
 from ..htmx import redirect_to, render
 from ..models import Delivery, DeliveryState, Notification, Role, User
-from ..permissions import roles
+from ..permissions import ANY_USER, roles
 from ..services import delivery
 from ..web import actor
 
@@ -58,3 +59,35 @@ def retry(delivery_id: int):
         abort(404)
     delivery.retry(actor(), delivery_id)
     return redirect_to(url_for("deliveries.index"))
+
+
+settings_bp = Blueprint("message_settings", __name__, url_prefix="/settings")
+
+
+def kind_label(kind: str) -> str:
+    return {"repair_dispatched": _("New job"), "repair_dispatched_emergency": _("New emergency job"),
+            "repair_reassigned_away": _("Job given to someone else"), "repair_cancelled": _("Job cancelled"),
+            "appointment_changed": _("Appointment moved"), "deadline_warn": _("Deadline near"),
+            "deadline_breach": _("Deadline missed"), "deadline_escalate": _("Escalation")}.get(kind, kind)
+
+
+@settings_bp.route("/messages", methods=["GET", "POST"])
+@roles(ANY_USER)
+def messages():
+    """Which notices reach me on which outside channel (the in-app list always has them all)."""
+    from ..services.delivery import rules
+    names = [n for n in delivery.configured_channels() if n != "log"]
+    user = db.session.get(User, current_user.id)
+    saved = False
+    if request.method == "POST":
+        chosen = set()
+        for value in request.form.getlist("on"):
+            kind, _sep, channel = value.partition(":")
+            if kind in rules.CHOOSABLE_KINDS and channel in names:
+                chosen.add((kind, channel))
+        rules.set_preferences(actor(), user, chosen, names)
+        saved = True
+    prefs = rules.preferences(user.id)
+    grid = [(kind, kind_label(kind), [(n, rules.wanted(user, kind, n, prefs)) for n in names])
+            for kind in rules.CHOOSABLE_KINDS]
+    return render("deliveries/settings.html", grid=grid, names=names, saved=saved)

@@ -87,3 +87,27 @@ def release_at(moment: datetime, tz: str | None, urgent: bool) -> datetime:
     if morning <= local:
         morning += timedelta(days=1)
     return morning.astimezone(moment.tzinfo)
+
+
+def set_preferences(actor, user: User, chosen: set[tuple[str, str]], channel_names: list[str]) -> None:
+    """The user's own choice for every choosable kind on every configured channel (one transaction,
+    audited); a choice equal to the role's default is stored too, so a later change of the default
+    does not override what the user said."""
+    from ...database import transaction
+    from ..audit import record
+    with transaction():
+        current = {(p.kind, p.channel): p for p in db.session.scalars(
+            select(DeliveryPreference).where(DeliveryPreference.user_id == user.id))}
+        changed = []
+        for kind in CHOOSABLE_KINDS:
+            for channel in channel_names:
+                on = (kind, channel) in chosen
+                row = current.get((kind, channel))
+                if row is None:
+                    db.session.add(DeliveryPreference(user_id=user.id, kind=kind, channel=channel, enabled=on))
+                elif row.enabled != on:
+                    row.enabled = on
+                else:
+                    continue
+                changed.append(f"{kind}:{channel}:{'on' if on else 'off'}")
+        record(actor, "delivery_preferences", "user", user.id, user.project_id, changes=changed)
