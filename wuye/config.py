@@ -113,6 +113,13 @@ def from_environment(instance_path: str) -> dict:
         "WUYE_WECOM_SECRET": os.environ.get("WUYE_WECOM_SECRET", ""),
         "WUYE_WECOM_AGENT_ID": os.environ.get("WUYE_WECOM_AGENT_ID", ""),
         "WUYE_WECOM_MSGTYPE": os.environ.get("WUYE_WECOM_MSGTYPE", "text"),
+        "WUYE_SMS_ENDPOINT": os.environ.get("WUYE_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com"),
+        "WUYE_SMS_ACCESS_KEY_ID": os.environ.get("WUYE_SMS_ACCESS_KEY_ID", ""),
+        "WUYE_SMS_ACCESS_KEY_SECRET": os.environ.get("WUYE_SMS_ACCESS_KEY_SECRET", ""),
+        "WUYE_SMS_SIGN_NAME": os.environ.get("WUYE_SMS_SIGN_NAME", ""),
+        "WUYE_SMS_REGION": os.environ.get("WUYE_SMS_REGION", "cn-hangzhou"),
+        "WUYE_SMS_TEMPLATES": os.environ.get("WUYE_SMS_TEMPLATES", ""),  # kind=TemplateCode,…
+        "WUYE_SMS_DAILY_CAP": _int("WUYE_SMS_DAILY_CAP", 10),
         # the deadline watcher thread: unset = on when serving, off in tests (see wuye/watcher.py)
         "WUYE_WATCHER": _bool("WUYE_WATCHER", None),
         "WUYE_WATCHER_INTERVAL": _float("WUYE_WATCHER_INTERVAL", 5),

@@ -17,9 +17,10 @@ from .. import Actor, DomainError
 from ..audit import record
 from . import rules
 from .channels import Channel, LogChannel
+from .sms import AliyunSmsChannel
 from .wecom import WeComChannel
 
-CHANNEL_TYPES: tuple[type[Channel], ...] = (LogChannel, WeComChannel)
+CHANNEL_TYPES: tuple[type[Channel], ...] = (LogChannel, WeComChannel, AliyunSmsChannel)
 _EXTENSION = "wuye.delivery.channels"
 
 
@@ -48,7 +49,7 @@ def enqueue(user: User, notification: Notification) -> list[Delivery]:
     rows = []
     for name, channel in found.items():
         address = channel.address(user)
-        if not address or not rules.wanted(user, kind, name, prefs):
+        if not address or not channel.wants(kind) or not rules.wanted(user, kind, name, prefs):
             continue
         row = Delivery(notification=notification, channel=name, recipient=address[:200], urgent=urgent,
                        next_at=due, state=DeliveryState.PENDING, attempts=0, possible_repeats=0,

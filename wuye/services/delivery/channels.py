@@ -45,6 +45,7 @@ class Message:
     unit: str = ""
     due: str = ""
     urgent: bool = False
+    template_kind: str = ""  # the kind the defaults and SMS templates know it by (an emergency dispatch is its own)
 
 
 class Channel:
@@ -59,6 +60,14 @@ class Channel:
 
     def address(self, user) -> str | None:
         raise NotImplementedError
+
+    def wants(self, kind: str) -> bool:
+        """Whether this channel carries that kind at all (SMS: only kinds with a template)."""
+        return True
+
+    def hold_until(self, address: str, at, tz: str | None = None):
+        """The gateway's own limit for this address: None to send now, else when to try."""
+        return None
 
     def send(self, address: str, message: Message) -> str:
         raise NotImplementedError

@@ -104,16 +104,21 @@ def render(n: Notification, user: User) -> Message:
     url = f"{base}{n.link}" if n.link and base else n.link
     from . import rules
     return Message(kind=n.kind, text=body, url=url, number=str(p.get("number") or ""), unit=str(p.get("unit") or ""),
-                   due=str(p.get("due") or ""), urgent=rules.is_urgent(n.kind, p))
+                   due=str(p.get("due") or ""), urgent=rules.is_urgent(n.kind, p),
+                   template_kind=rules.rule_kind(n.kind, p))
 
 
-def _send(d: Delivery) -> tuple[str, str, str, datetime | None]:
+def _send(d: Delivery, at: datetime) -> tuple[str, str, str, datetime | None]:
     """(outcome, gateway id, error, held until) — the gateway call, no transaction open."""
     channel = _channels().get(d.channel)
     if channel is None:
         return "failed", "", f"channel {d.channel} is not configured", None
     n = db.session.get(Notification, d.notification_id)
     user = db.session.get(User, n.user_id)
+    hold = channel.hold_until(d.recipient, at, user.project.timezone if user.project else None)
+    if hold is not None:
+        db.session.rollback()
+        return "held", "", f"{d.channel} limit reached", hold
     message = render(n, user)
     db.session.rollback()  # no read transaction (nor SQLite snapshot) held across the network call
     try:
@@ -140,7 +145,7 @@ def _finish(delivery_id: int, started: datetime, outcome: str, gateway_id: str, 
         elif outcome == "delivered":
             d.state, d.gateway_id, d.delivered_at, d.last_error = S.DELIVERED, gateway_id[:100], at, ""
         elif outcome == "held":
-            d.state, d.next_at, d.attempts = S.PENDING, until, max(0, d.attempts - 1)
+            d.state, d.next_at, d.attempts, d.last_error = S.PENDING, until, max(0, d.attempts - 1), error
         elif outcome == "retry" and d.attempts < int(current_app.config["WUYE_DELIVERY_MAX_ATTEMPTS"]):
             d.state, d.next_at, d.last_error = S.PENDING, at + backoff(d.attempts), error
         else:
@@ -161,7 +166,7 @@ def run(limit: int = 50, at: datetime | None = None) -> Report:
     for delivery_id in ids:
         d = db.session.get(Delivery, delivery_id)
         started, t0 = clock_now(), time.monotonic()
-        outcome, gateway_id, error, until = _send(d)
+        outcome, gateway_id, error, until = _send(d, at)
         outcome = _finish(delivery_id, started, outcome, gateway_id, error, until,
                           int((time.monotonic() - t0) * 1000), given)
         if outcome == "delivered":
