@@ -113,6 +113,8 @@ def from_environment(instance_path: str) -> dict:
         "WUYE_WECOM_SECRET": os.environ.get("WUYE_WECOM_SECRET", ""),
         "WUYE_WECOM_AGENT_ID": os.environ.get("WUYE_WECOM_AGENT_ID", ""),
         "WUYE_WECOM_MSGTYPE": os.environ.get("WUYE_WECOM_MSGTYPE", "text"),
+        "WUYE_WECOM_ROBOTS": os.environ.get("WUYE_WECOM_ROBOTS", ""),  # DEPTCODE=webhook key,…
+        "WUYE_WECOM_ROBOT_API": os.environ.get("WUYE_WECOM_ROBOT_API", "https://qyapi.weixin.qq.com"),
         "WUYE_SMS_ENDPOINT": os.environ.get("WUYE_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com"),
         "WUYE_SMS_ACCESS_KEY_ID": os.environ.get("WUYE_SMS_ACCESS_KEY_ID", ""),
         "WUYE_SMS_ACCESS_KEY_SECRET": os.environ.get("WUYE_SMS_ACCESS_KEY_SECRET", ""),

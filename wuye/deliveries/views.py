@@ -76,7 +76,8 @@ def kind_label(kind: str) -> str:
 def messages():
     """Which notices reach me on which outside channel (the in-app list always has them all)."""
     from ..services.delivery import rules
-    names = [n for n in delivery.configured_channels() if n != "log"]
+    # a person's own channels: not the log, not a department's group robot
+    names = [n for n, c in delivery.configured_channels().items() if n != "log" and not hasattr(c, "group_key")]
     user = db.session.get(User, current_user.id)
     saved = False
     if request.method == "POST":

@@ -24,12 +24,16 @@ class Delivery(db.Model):
     __tablename__ = "delivery"
     __table_args__ = (
         UniqueConstraint("notification_id", "channel", "recipient"),
+        # a group (a department's robot) gets one message per escalation step, however many of its
+        # people are told: those rows share a key
+        UniqueConstraint("channel", "group_key"),
         Index("ix_delivery_due", "state", "next_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(20))
     recipient: Mapped[str] = mapped_column(String(200))  # the address on that channel
+    group_key: Mapped[str | None] = mapped_column(String(200))
     urgent: Mapped[bool] = mapped_column(Boolean, default=False)  # emergencies and escalations: no quiet hours
     state: Mapped[str] = mapped_column(String(12), default=DeliveryState.PENDING)
     next_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

@@ -23,6 +23,7 @@ def upgrade():
         sa.Column('notification_id', sa.Integer(), nullable=False),
         sa.Column('channel', sa.String(length=20), nullable=False),
         sa.Column('recipient', sa.String(length=200), nullable=False),
+        sa.Column('group_key', sa.String(length=200), nullable=True),
         sa.Column('urgent', sa.Boolean(), nullable=False),
         sa.Column('state', sa.String(length=12), nullable=False),
         sa.Column('next_at', sa.DateTime(), nullable=False),
@@ -38,6 +39,7 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery')),
         sa.UniqueConstraint('notification_id', 'channel', 'recipient',
                             name=op.f('uq_delivery_notification_id_channel_recipient')),
+        sa.UniqueConstraint('channel', 'group_key', name=op.f('uq_delivery_channel_group_key')),
     )
     op.create_index('ix_delivery_due', 'delivery', ['state', 'next_at'], unique=False)
     op.create_table(

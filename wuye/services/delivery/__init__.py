@@ -17,10 +17,11 @@ from .. import Actor, DomainError
 from ..audit import record
 from . import rules
 from .channels import Channel, LogChannel
+from .robot import WeComRobotChannel
 from .sms import AliyunSmsChannel
 from .wecom import WeComChannel
 
-CHANNEL_TYPES: tuple[type[Channel], ...] = (LogChannel, WeComChannel, AliyunSmsChannel)
+CHANNEL_TYPES: tuple[type[Channel], ...] = (LogChannel, WeComChannel, WeComRobotChannel, AliyunSmsChannel)
 _EXTENSION = "wuye.delivery.channels"
 
 
@@ -51,7 +52,11 @@ def enqueue(user: User, notification: Notification) -> list[Delivery]:
         address = channel.address(user)
         if not address or not channel.wants(kind) or not rules.wanted(user, kind, name, prefs):
             continue
-        row = Delivery(notification=notification, channel=name, recipient=address[:200], urgent=urgent,
+        key = channel.group_key(address, kind, params) if hasattr(channel, "group_key") else None
+        if key is not None and db.session.scalar(select(Delivery.id).where(
+                Delivery.channel == name, Delivery.group_key == key)) is not None:
+            continue  # the group already has this step (another of its people was told)
+        row = Delivery(notification=notification, channel=name, recipient=address[:200], urgent=urgent, group_key=key,
                        next_at=due, state=DeliveryState.PENDING, attempts=0, possible_repeats=0,
                        gateway_id="", last_error="", created_at=at)
         db.session.add(row)

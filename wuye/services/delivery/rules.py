@@ -20,6 +20,7 @@ ESCALATIONS = {"deadline_escalate", "deadline_breach", "complaint_escalated"}
 DEFAULTS: dict[str, dict[str, object]] = {
     "log": STAFF_ALL,
     "wecom": STAFF_ALL,  # what the staff carry
+    "wecom_robot": {ALL: ESCALATIONS},  # the department's group
     "push": {"technician": ALL},  # the installed phone view
     "email": {role: ESCALATIONS for role in MANAGERS},
     "sms": {"technician": {"repair_dispatched_emergency"}},  # an emergency must reach a phone without data

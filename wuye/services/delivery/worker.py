@@ -100,11 +100,16 @@ def render(n: Notification, user: User) -> Message:
     p = n.params or {}
     with force_locale(locale):
         body = text(n)
+    due = p.get("due") or ""
+    if due:
+        from ...i18n import when
+        with force_locale(locale):
+            due = when(datetime.fromisoformat(due), "MM-dd HH:mm")
     base = current_app.config.get("WUYE_PUBLIC_URL") or ""
     url = f"{base}{n.link}" if n.link and base else n.link
     from . import rules
     return Message(kind=n.kind, text=body, url=url, number=str(p.get("number") or ""), unit=str(p.get("unit") or ""),
-                   due=str(p.get("due") or ""), urgent=rules.is_urgent(n.kind, p),
+                   due=str(due), urgent=rules.is_urgent(n.kind, p),
                    template_kind=rules.rule_kind(n.kind, p))
 
 
@@ -132,6 +137,51 @@ def _send(d: Delivery, at: datetime) -> tuple[str, str, str, datetime | None]:
     except Exception as e:  # noqa: BLE001 — a bug in a channel is retried and shown, never lost
         log.exception("delivery %s: channel %s raised", d.id, d.channel)
         return "retry", "", f"{type(e).__name__}: {e}", None
+
+
+def _send_group(ds: list[Delivery], at: datetime) -> tuple[str, str, str, datetime | None]:
+    """Rows due together for one group address (a robot) go as one message."""
+    if len(ds) == 1:
+        return _send(ds[0], at)
+    first = ds[0]
+    channel = _channels().get(first.channel)
+    if channel is None:
+        return "failed", "", f"channel {first.channel} is not configured", None
+    messages = []
+    for d in ds:
+        n = db.session.get(Notification, d.notification_id)
+        messages.append(render(n, db.session.get(User, n.user_id)))
+    hold = channel.hold_until(first.recipient, at)
+    db.session.rollback()
+    if hold is not None:
+        return "held", "", f"{first.channel} limit reached", hold
+    try:
+        return "delivered", channel.send_many(first.recipient, messages) or "", "", None
+    except Permanent as e:
+        return "failed", "", str(e), None
+    except Retry as e:
+        return "retry", "", str(e), None
+    except Exception as e:  # noqa: BLE001
+        log.exception("delivery %s: channel %s raised", [d.id for d in ds], first.channel)
+        return "retry", "", f"{type(e).__name__}: {e}", None
+
+
+def _groups(ids: list[int]) -> list[list[int]]:
+    """One group per row, except rows of a batching channel to one address, which go together."""
+    found = _channels()
+    groups: list[list[int]] = []
+    by_address: dict[tuple[str, str], list[int]] = {}
+    for delivery_id in ids:
+        d = db.session.get(Delivery, delivery_id)
+        if getattr(found.get(d.channel), "batches", False):
+            key = (d.channel, d.recipient)
+            if key not in by_address:
+                by_address[key] = []
+                groups.append(by_address[key])
+            by_address[key].append(delivery_id)
+        else:
+            groups.append([delivery_id])
+    return groups
 
 
 def _finish(delivery_id: int, started: datetime, outcome: str, gateway_id: str, error: str,
@@ -163,21 +213,21 @@ def run(limit: int = 50, at: datetime | None = None) -> Report:
     report = Report(reclaimed=reclaim(at))
     ids = claim(limit, at)
     report.claimed = len(ids)
-    for delivery_id in ids:
-        d = db.session.get(Delivery, delivery_id)
+    for group in _groups(ids):
+        ds = [db.session.get(Delivery, i) for i in group]
         started, t0 = clock_now(), time.monotonic()
-        outcome, gateway_id, error, until = _send(d, at)
-        outcome = _finish(delivery_id, started, outcome, gateway_id, error, until,
-                          int((time.monotonic() - t0) * 1000), given)
-        if outcome == "delivered":
-            report.delivered += 1
-            report.sent_ids.append(delivery_id)
-        elif outcome == "retry":
-            report.retried += 1
-        elif outcome == "failed":
-            report.failed += 1
-        elif outcome == "held":
-            report.held += 1
+        sent = _send_group(ds, at)
+        for delivery_id in group:
+            outcome = _finish(delivery_id, started, *sent, int((time.monotonic() - t0) * 1000), given)
+            if outcome == "delivered":
+                report.delivered += 1
+                report.sent_ids.append(delivery_id)
+            elif outcome == "retry":
+                report.retried += 1
+            elif outcome == "failed":
+                report.failed += 1
+            elif outcome == "held":
+                report.held += 1
     return report
 
 
