@@ -115,6 +115,13 @@ def from_environment(instance_path: str) -> dict:
         "WUYE_WECOM_MSGTYPE": os.environ.get("WUYE_WECOM_MSGTYPE", "text"),
         "WUYE_WECOM_ROBOTS": os.environ.get("WUYE_WECOM_ROBOTS", ""),  # DEPTCODE=webhook key,…
         "WUYE_WECOM_ROBOT_API": os.environ.get("WUYE_WECOM_ROBOT_API", "https://qyapi.weixin.qq.com"),
+        "WUYE_SMTP_HOST": os.environ.get("WUYE_SMTP_HOST", ""),
+        "WUYE_SMTP_PORT": _int("WUYE_SMTP_PORT", 25),
+        "WUYE_SMTP_SECURITY": os.environ.get("WUYE_SMTP_SECURITY", "none"),  # none, starttls, ssl
+        "WUYE_SMTP_USER": os.environ.get("WUYE_SMTP_USER", ""),
+        "WUYE_SMTP_PASSWORD": os.environ.get("WUYE_SMTP_PASSWORD", ""),
+        "WUYE_SMTP_FROM": os.environ.get("WUYE_SMTP_FROM", ""),
+        "WUYE_DIGEST_HOUR": _int("WUYE_DIGEST_HOUR", 8),  # the managers' daily digest, project local time
         "WUYE_SMS_ENDPOINT": os.environ.get("WUYE_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com"),
         "WUYE_SMS_ACCESS_KEY_ID": os.environ.get("WUYE_SMS_ACCESS_KEY_ID", ""),
         "WUYE_SMS_ACCESS_KEY_SECRET": os.environ.get("WUYE_SMS_ACCESS_KEY_SECRET", ""),

@@ -1,6 +1,8 @@
 """The delivery outbox for the administrator: what failed (and why), sending it again, the backlog."""
 from __future__ import annotations
 
+import re
+
 from flask import Blueprint, abort, request, url_for
 from flask_login import current_user
 from flask_babel import gettext as _
@@ -12,6 +14,7 @@ from ..permissions import ANY_USER, roles
 from ..services import delivery
 from ..web import actor
 
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 bp = Blueprint("deliveries", __name__, url_prefix="/admin/deliveries")
 STATES = (DeliveryState.FAILED, DeliveryState.PENDING, DeliveryState.SENDING, DeliveryState.DELIVERED)
 
@@ -68,7 +71,8 @@ def kind_label(kind: str) -> str:
     return {"repair_dispatched": _("New job"), "repair_dispatched_emergency": _("New emergency job"),
             "repair_reassigned_away": _("Job given to someone else"), "repair_cancelled": _("Job cancelled"),
             "appointment_changed": _("Appointment moved"), "deadline_warn": _("Deadline near"),
-            "deadline_breach": _("Deadline missed"), "deadline_escalate": _("Escalation")}.get(kind, kind)
+            "deadline_breach": _("Deadline missed"), "deadline_escalate": _("Escalation"),
+            "daily_digest": _("Daily digest")}.get(kind, kind)
 
 
 @settings_bp.route("/messages", methods=["GET", "POST"])
@@ -79,16 +83,22 @@ def messages():
     # a person's own channels: not the log, not a department's group robot
     names = [n for n, c in delivery.configured_channels().items() if n != "log" and not hasattr(c, "group_key")]
     user = db.session.get(User, current_user.id)
-    saved = False
+    saved, error, status = False, None, 200
+    email = rules.address_of(user.id, "email") or ""
     if request.method == "POST":
+        email = request.form.get("email", "").strip()
+        if email and (len(email) > 200 or not EMAIL.match(email)):
+            error, status = _("Enter a valid email address."), 422
+    if request.method == "POST" and error is None:
         chosen = set()
         for value in request.form.getlist("on"):
             kind, _sep, channel = value.partition(":")
             if kind in rules.CHOOSABLE_KINDS and channel in names:
                 chosen.add((kind, channel))
-        rules.set_preferences(actor(), user, chosen, names)
+        rules.set_preferences(actor(), user, chosen, names, email=email if "email" in names else None)
         saved = True
     prefs = rules.preferences(user.id)
     grid = [(kind, kind_label(kind), [(n, rules.wanted(user, kind, n, prefs)) for n in names])
             for kind in rules.CHOOSABLE_KINDS]
-    return render("deliveries/settings.html", grid=grid, names=names, saved=saved)
+    return render("deliveries/settings.html", grid=grid, names=names, saved=saved, error=error, email=email,
+                  status=status)

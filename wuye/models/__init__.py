@@ -2,7 +2,8 @@
 from .audit import AuditEvent
 from .complaint import (Complaint, ComplaintContact, ComplaintCounter, ComplaintEscalation, ComplaintForwarding,
                         CorrectiveAction)
-from .delivery import Delivery, DeliveryAttempt, DeliveryPreference, DeliveryState
+from .delivery import (Delivery, DeliveryAddress, DeliveryAttempt, DeliveryPreference, DeliveryState, DigestDay,
+                       PushSubscription)
 from .deadline import Deadline, DeadlineNotice, DeadlinePolicy, NoticeKind, WatcherHeartbeat
 from .job import (FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteLine, SheetRevision, Signature,
                   Visit, WorkNote)
@@ -19,5 +20,6 @@ __all__ = [
     "Role", "Source", "Unit", "Urgency", "User", "WatcherHeartbeat",
     "AppointmentRequest", "LinkHit", "ResidentLink", "ReturnVisit", "ServiceForm",
     "Complaint", "ComplaintContact", "ComplaintCounter", "ComplaintEscalation", "ComplaintForwarding",
-    "CorrectiveAction", "Delivery", "DeliveryAttempt", "DeliveryPreference", "DeliveryState",
+    "CorrectiveAction", "Delivery", "DeliveryAddress", "DeliveryAttempt", "DeliveryPreference", "DeliveryState",
+    "DigestDay", "PushSubscription",
 ]

@@ -2,9 +2,9 @@
 transaction of the change that caused the notice, and worked off by the delivery worker."""
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -74,3 +74,38 @@ class DeliveryPreference(db.Model):
     kind: Mapped[str] = mapped_column(String(40))
     channel: Mapped[str] = mapped_column(String(20))
     enabled: Mapped[bool] = mapped_column(Boolean)
+
+
+class DeliveryAddress(db.Model):
+    """An address a user gives for a channel the user record has no field for (email)."""
+
+    __tablename__ = "delivery_address"
+    __table_args__ = (UniqueConstraint("user_id", "channel"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(20))
+    address: Mapped[str] = mapped_column(String(200))
+
+
+class DigestDay(db.Model):
+    """The managers' daily digest of a project was made for this local day (once, whichever process)."""
+
+    __tablename__ = "digest_day"
+    __table_args__ = (UniqueConstraint("project_id", "day"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class PushSubscription(db.Model):
+    """A phone's Web Push subscription (one per device and browser), saved after login; the push
+    service's 404/410 deletes it."""
+
+    __tablename__ = "push_subscription"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    endpoint: Mapped[str] = mapped_column(String(1000), unique=True)
+    p256dh: Mapped[str] = mapped_column(String(200))
+    auth: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)

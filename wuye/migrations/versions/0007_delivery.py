@@ -69,6 +69,42 @@ def upgrade():
         sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_preference')),
         sa.UniqueConstraint('user_id', 'kind', 'channel', name=op.f('uq_delivery_preference_user_id_kind_channel')),
     )
+    op.create_table(
+        'delivery_address',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('channel', sa.String(length=20), nullable=False),
+        sa.Column('address', sa.String(length=200), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['app_user.id'],
+                                name=op.f('fk_delivery_address_user_id_app_user'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery_address')),
+        sa.UniqueConstraint('user_id', 'channel', name=op.f('uq_delivery_address_user_id_channel')),
+    )
+    op.create_table(
+        'digest_day',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('project_id', sa.Integer(), nullable=False),
+        sa.Column('day', sa.Date(), nullable=False),
+        sa.Column('made_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['project_id'], ['project.id'],
+                                name=op.f('fk_digest_day_project_id_project'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_digest_day')),
+        sa.UniqueConstraint('project_id', 'day', name=op.f('uq_digest_day_project_id_day')),
+    )
+    op.create_table(
+        'push_subscription',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('endpoint', sa.String(length=1000), nullable=False),
+        sa.Column('p256dh', sa.String(length=200), nullable=False),
+        sa.Column('auth', sa.String(length=100), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['user_id'], ['app_user.id'],
+                                name=op.f('fk_push_subscription_user_id_app_user'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_push_subscription')),
+        sa.UniqueConstraint('endpoint', name=op.f('uq_push_subscription_endpoint')),
+    )
+    op.create_index(op.f('ix_push_subscription_user_id'), 'push_subscription', ['user_id'], unique=False)
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.add_column(sa.Column('wecom_userid', sa.String(length=64), nullable=False, server_default=''))
 
@@ -76,6 +112,10 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('app_user', schema=None) as batch_op:
         batch_op.drop_column('wecom_userid')
+    op.drop_index(op.f('ix_push_subscription_user_id'), table_name='push_subscription')
+    op.drop_table('push_subscription')
+    op.drop_table('digest_day')
+    op.drop_table('delivery_address')
     op.drop_table('delivery_preference')
     op.drop_index(op.f('ix_delivery_attempt_delivery_id'), table_name='delivery_attempt')
     op.drop_table('delivery_attempt')

@@ -17,11 +17,12 @@ from .. import Actor, DomainError
 from ..audit import record
 from . import rules
 from .channels import Channel, LogChannel
+from .email import EmailChannel
 from .robot import WeComRobotChannel
 from .sms import AliyunSmsChannel
 from .wecom import WeComChannel
 
-CHANNEL_TYPES: tuple[type[Channel], ...] = (LogChannel, WeComChannel, WeComRobotChannel, AliyunSmsChannel)
+CHANNEL_TYPES: tuple[type[Channel], ...] = (LogChannel, WeComChannel, WeComRobotChannel, AliyunSmsChannel, EmailChannel)
 _EXTENSION = "wuye.delivery.channels"
 
 

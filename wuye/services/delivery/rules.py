@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from ...extensions import db
 from ...i18n import zone
-from ...models import DeliveryPreference, User
+from ...models import DeliveryAddress, DeliveryPreference, User
 
 ALL = "*"
 STAFF_ALL = {ALL: ALL}
@@ -22,13 +22,13 @@ DEFAULTS: dict[str, dict[str, object]] = {
     "wecom": STAFF_ALL,  # what the staff carry
     "wecom_robot": {ALL: ESCALATIONS},  # the department's group
     "push": {"technician": ALL},  # the installed phone view
-    "email": {role: ESCALATIONS for role in MANAGERS},
+    "email": {role: ESCALATIONS | {"daily_digest"} for role in MANAGERS},
     "sms": {"technician": {"repair_dispatched_emergency"}},  # an emergency must reach a phone without data
 }
 
 # the kinds a user may switch on or off on the settings page, per channel
 CHOOSABLE_KINDS = ("repair_dispatched", "repair_dispatched_emergency", "repair_reassigned_away", "repair_cancelled",
-                   "appointment_changed", "deadline_warn", "deadline_breach", "deadline_escalate")
+                   "appointment_changed", "deadline_warn", "deadline_breach", "deadline_escalate", "daily_digest")
 
 
 def is_urgent(kind: str, params: dict) -> bool:
@@ -90,7 +90,13 @@ def release_at(moment: datetime, tz: str | None, urgent: bool) -> datetime:
     return morning.astimezone(moment.tzinfo)
 
 
-def set_preferences(actor, user: User, chosen: set[tuple[str, str]], channel_names: list[str]) -> None:
+def address_of(user_id: int, channel: str) -> str | None:
+    return db.session.scalar(select(DeliveryAddress.address).where(
+        DeliveryAddress.user_id == user_id, DeliveryAddress.channel == channel))
+
+
+def set_preferences(actor, user: User, chosen: set[tuple[str, str]], channel_names: list[str],
+                    email: str | None = None) -> None:
     """The user's own choice for every choosable kind on every configured channel (one transaction,
     audited); a choice equal to the role's default is stored too, so a later change of the default
     does not override what the user said."""
@@ -111,4 +117,16 @@ def set_preferences(actor, user: User, chosen: set[tuple[str, str]], channel_nam
                 else:
                     continue
                 changed.append(f"{kind}:{channel}:{'on' if on else 'off'}")
+        if email is not None:
+            row = db.session.scalar(select(DeliveryAddress).where(
+                DeliveryAddress.user_id == user.id, DeliveryAddress.channel == "email"))
+            if not email and row is not None:
+                db.session.delete(row)
+                changed.append("email:removed")
+            elif email and row is None:
+                db.session.add(DeliveryAddress(user_id=user.id, channel="email", address=email))
+                changed.append("email:set")
+            elif email and row.address != email:
+                row.address = email
+                changed.append("email:changed")
         record(actor, "delivery_preferences", "user", user.id, user.project_id, changes=changed)

@@ -244,8 +244,10 @@ def drain(limit: int = 50, batches: int = 20, at: datetime | None = None) -> Rep
 
 def run_in(app: Flask) -> Report | None:
     """The watcher's delivery pass: failures are logged, never end the thread."""
+    from .digest import make_digests
     with app.app_context():
         try:
+            make_digests(clock_now())
             report = drain()
         except Exception:  # noqa: BLE001
             log.exception("delivery pass failed")
