@@ -108,6 +108,7 @@ def _register_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .deadlines.views import bp as deadlines_bp
     from .deliveries.views import bp as deliveries_bp
+    from .deliveries.views import push_bp
     from .deliveries.views import settings_bp as message_settings_bp
     from .desk.views import bp as desk_bp
     from .fees.views import bp as fees_bp
@@ -119,7 +120,7 @@ def _register_blueprints(app: Flask) -> None:
     from .tech.views import bp as tech_bp
 
     for bp in (main_bp, auth_bp, desk_bp, deadlines_bp, tech_bp, job_bp, offline_bp, notifications_bp, admin_bp,
-               invoices_bp, fees_bp, deliveries_bp, message_settings_bp):
+               invoices_bp, fees_bp, deliveries_bp, message_settings_bp, push_bp):
         app.register_blueprint(bp)
     from .resident.views import bp as resident_bp  # /s/<token> and /robots.txt
     app.register_blueprint(resident_bp)

@@ -122,6 +122,9 @@ def from_environment(instance_path: str) -> dict:
         "WUYE_SMTP_PASSWORD": os.environ.get("WUYE_SMTP_PASSWORD", ""),
         "WUYE_SMTP_FROM": os.environ.get("WUYE_SMTP_FROM", ""),
         "WUYE_DIGEST_HOUR": _int("WUYE_DIGEST_HOUR", 8),  # the managers' daily digest, project local time
+        "WUYE_PUSH": _bool("WUYE_PUSH", True),  # Web Push to the technicians' phones (VAPID keys in instance/)
+        "WUYE_PUSH_SUBJECT": os.environ.get("WUYE_PUSH_SUBJECT", ""),  # mailto:… or https://… for the push services
+        "WUYE_PUSH_TTL": _int("WUYE_PUSH_TTL", 3600),
         "WUYE_SMS_ENDPOINT": os.environ.get("WUYE_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com"),
         "WUYE_SMS_ACCESS_KEY_ID": os.environ.get("WUYE_SMS_ACCESS_KEY_ID", ""),
         "WUYE_SMS_ACCESS_KEY_SECRET": os.environ.get("WUYE_SMS_ACCESS_KEY_SECRET", ""),

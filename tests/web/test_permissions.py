@@ -116,6 +116,8 @@ MATRIX = {
     "deliveries.index": ("GET", "/admin/deliveries/", {"admin"}),
     "deliveries.retry": ("POST", "/admin/deliveries/999/retry", {"admin"}),
     "message_settings.messages": ("GET", "/settings/messages", SIGNED_IN),
+    "push.push_key": ("GET", "/tech/push/key", {"technician"}),
+    "push.push_subscribe": ("POST", "/tech/push/subscriptions", {"technician"}),
     "invoices.index": ("GET", "/desk/invoices", DESK),
     "invoices.issue": ("POST", "/desk/invoices/999/issue", DESK),
     "fees.index": ("GET", "/fees/", {"housing_officer"}),

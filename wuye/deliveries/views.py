@@ -102,3 +102,32 @@ def messages():
             for kind in rules.CHOOSABLE_KINDS]
     return render("deliveries/settings.html", grid=grid, names=names, saved=saved, error=error, email=email,
                   status=status)
+
+
+push_bp = Blueprint("push", __name__, url_prefix="/tech/push")
+
+
+@push_bp.route("/key")
+@roles(Role.TECHNICIAN)
+def push_key():
+    from flask import jsonify
+
+    from ..services.delivery.push import WebPushChannel, public_key
+    if not WebPushChannel.configured(current_app_config()):
+        abort(404)
+    return jsonify({"publicKey": public_key()})
+
+
+@push_bp.route("/subscriptions", methods=["POST"])
+@roles(Role.TECHNICIAN)
+def push_subscribe():
+    from flask import jsonify
+
+    from ..services.delivery.push import save_subscription
+    row = save_subscription(db.session.get(User, current_user.id), request.get_json(silent=True) or {})
+    return jsonify({"id": row.id}), 201
+
+
+def current_app_config() -> dict:
+    from flask import current_app
+    return current_app.config

@@ -18,11 +18,13 @@ from ..audit import record
 from . import rules
 from .channels import Channel, LogChannel
 from .email import EmailChannel
+from .push import WebPushChannel
 from .robot import WeComRobotChannel
 from .sms import AliyunSmsChannel
 from .wecom import WeComChannel
 
-CHANNEL_TYPES: tuple[type[Channel], ...] = (LogChannel, WeComChannel, WeComRobotChannel, AliyunSmsChannel, EmailChannel)
+CHANNEL_TYPES: tuple[type[Channel], ...] = (LogChannel, WeComChannel, WeComRobotChannel, AliyunSmsChannel, EmailChannel,
+                                               WebPushChannel)
 _EXTENSION = "wuye.delivery.channels"
 
 
@@ -34,6 +36,15 @@ def configured_channels() -> dict[str, Channel]:
         made = {t.name: t(app.config) for t in CHANNEL_TYPES if t.configured(app.config)}
         app.extensions[_EXTENSION] = made
     return made
+
+
+def _addresses(found: dict[str, Channel], user: User):
+    """(channel name, channel, address) for each address the user has: push has one per device."""
+    for name, channel in found.items():
+        many = getattr(channel, "addresses", None)
+        for address in (many(user) if many else [channel.address(user)]):
+            if address:
+                yield name, channel, address
 
 
 def enqueue(user: User, notification: Notification) -> list[Delivery]:
@@ -49,9 +60,8 @@ def enqueue(user: User, notification: Notification) -> list[Delivery]:
     due = rules.release_at(at, tz, urgent)
     prefs = rules.preferences(user.id) if user.id else {}
     rows = []
-    for name, channel in found.items():
-        address = channel.address(user)
-        if not address or not channel.wants(kind) or not rules.wanted(user, kind, name, prefs):
+    for name, channel, address in _addresses(found, user):
+        if not channel.wants(kind) or not rules.wanted(user, kind, name, prefs):
             continue
         key = channel.group_key(address, kind, params) if hasattr(channel, "group_key") else None
         if key is not None and db.session.scalar(select(Delivery.id).where(
