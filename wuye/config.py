@@ -113,6 +113,7 @@ def from_environment(instance_path: str) -> dict:
         "WUYE_WECOM_SECRET": os.environ.get("WUYE_WECOM_SECRET", ""),
         "WUYE_WECOM_AGENT_ID": os.environ.get("WUYE_WECOM_AGENT_ID", ""),
         "WUYE_WECOM_MSGTYPE": os.environ.get("WUYE_WECOM_MSGTYPE", "text"),
+        "WUYE_WECOM_DUPLICATE_CHECK": _int("WUYE_WECOM_DUPLICATE_CHECK", 1800),  # seconds (WeCom: at most 4 h)
         "WUYE_WECOM_ROBOTS": os.environ.get("WUYE_WECOM_ROBOTS", ""),  # DEPTCODE=webhook key,…
         "WUYE_WECOM_ROBOT_API": os.environ.get("WUYE_WECOM_ROBOT_API", "https://qyapi.weixin.qq.com"),
         "WUYE_SMTP_HOST": os.environ.get("WUYE_SMTP_HOST", ""),

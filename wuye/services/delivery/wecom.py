@@ -56,6 +56,12 @@ class WeComChannel(Channel):
         return float(self.config.get("WUYE_DELIVERY_TIMEOUT", 10))
 
     def body(self, address: str, message: Message) -> dict:
+        return {**self._body(address, message), "enable_duplicate_check": 1,
+                "duplicate_check_interval": int(self.config.get("WUYE_WECOM_DUPLICATE_CHECK", 1800))}
+
+    def _body(self, address: str, message: Message) -> dict:
+        # WeCom drops the same text to the same user within duplicate_check_interval: a retry after
+        # a timeout (or after a worker died) that WeCom had in fact taken is not shown twice
         agent = int(self.config["WUYE_WECOM_AGENT_ID"])
         if self.config.get("WUYE_WECOM_MSGTYPE") == "markdown":
             content = message.text.replace("\n", "\n> ", 1) if "\n" in message.text else message.text
