@@ -54,7 +54,8 @@ def test_a_technician_turns_off_wecom_for_new_jobs_and_keeps_emergencies(org, ma
     r = tech.post("/settings/messages", {"on": [f"{k}:wecom" for k in kinds] + ["repair_dispatched:fax"]})
     assert r.status_code == 200 and "已保存" in r.get_data(as_text=True)
     db.session.expire_all()
-    prefs = {p.kind: p.enabled for p in db.session.scalars(db.select(DeliveryPreference))}
+    prefs = {p.kind: p.enabled for p in db.session.scalars(
+        db.select(DeliveryPreference).where(DeliveryPreference.channel == "wecom"))}
     assert prefs["repair_dispatched"] is False and prefs["repair_dispatched_emergency"] is True
     assert "nonsense" not in prefs
     make_order(technician=org.users["technician"])
