@@ -13,6 +13,7 @@ from ..models import Delivery, DeliveryState, Notification, Role, User
 from ..permissions import ANY_USER, roles
 from ..services import delivery
 from ..web import actor
+from ..workflow.repair import DESK
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 bp = Blueprint("deliveries", __name__, url_prefix="/admin/deliveries")
@@ -36,6 +37,13 @@ def failed_deliveries(notifications) -> dict[int, list[Delivery]]:
 
 
 @bp.app_template_global()
+def resident_sms_on() -> bool:
+    from ..services.delivery.residents import _sms
+    ch = _sms()
+    return ch is not None and ch.wants("resident_link")
+
+
+@bp.app_template_global()
 def delivery_channel_label(name: str) -> str:
     return channel_label(name)
 
@@ -51,7 +59,10 @@ def index():
         Notification.id.in_({d.notification_id for d in rows})))} if rows else {}
     users = {u.id: u for u in db.session.scalars(db.select(User).where(
         User.id.in_({n.user_id for n in notices.values()})))} if notices else {}
+    from ..services.delivery.residents import text as resident_text
+    residents = {d.id: resident_text(d.resident_message) for d in rows if d.resident_message_id}
     return render("deliveries/index.html", rows=rows, notices=notices, users=users, state=state, states=STATES,
+                  residents=residents,
                   backlog=delivery.backlog(), state_label=state_label)
 
 
@@ -131,3 +142,20 @@ def push_subscribe():
 def current_app_config() -> dict:
     from flask import current_app
     return current_app.config
+
+
+@settings_bp.route("/resident-sms/<number>", methods=["POST"])
+@roles(DESK)
+def resident_sms(number: str):
+    """The desk asked the contact, who agreed: the link on screen goes to them by SMS."""
+    from ..models import RepairOrder
+    from ..services.delivery.residents import send_link
+    from ..services.residents import link as links
+    order = db.session.scalar(db.select(RepairOrder).where(RepairOrder.number == number))
+    if order is None or current_user.project_id != order.project_id:
+        abort(404)
+    token = (request.form.get("token") or "").strip()
+    if not token or links.live_link_for(order, token) is None:
+        abort(400)
+    send_link(actor(), order, links.link_url(token))
+    return redirect_to(url_for("desk.order", number=number))

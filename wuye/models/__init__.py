@@ -3,7 +3,7 @@ from .audit import AuditEvent
 from .complaint import (Complaint, ComplaintContact, ComplaintCounter, ComplaintEscalation, ComplaintForwarding,
                         CorrectiveAction)
 from .delivery import (Delivery, DeliveryAddress, DeliveryAttempt, DeliveryPreference, DeliveryState, DigestDay,
-                       PushSubscription)
+                       PushSubscription, ResidentConsent, ResidentMessage)
 from .deadline import Deadline, DeadlineNotice, DeadlinePolicy, NoticeKind, WatcherHeartbeat
 from .job import (FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteLine, SheetRevision, Signature,
                   Visit, WorkNote)
@@ -21,5 +21,5 @@ __all__ = [
     "AppointmentRequest", "LinkHit", "ResidentLink", "ReturnVisit", "ServiceForm",
     "Complaint", "ComplaintContact", "ComplaintCounter", "ComplaintEscalation", "ComplaintForwarding",
     "CorrectiveAction", "Delivery", "DeliveryAddress", "DeliveryAttempt", "DeliveryPreference", "DeliveryState",
-    "DigestDay", "PushSubscription",
+    "DigestDay", "PushSubscription", "ResidentConsent", "ResidentMessage",
 ]

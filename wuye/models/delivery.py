@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -24,13 +24,16 @@ class Delivery(db.Model):
     __tablename__ = "delivery"
     __table_args__ = (
         UniqueConstraint("notification_id", "channel", "recipient"),
+        UniqueConstraint("resident_message_id", "channel", "recipient"),
         # a group (a department's robot) gets one message per escalation step, however many of its
         # people are told: those rows share a key
         UniqueConstraint("channel", "group_key"),
         Index("ix_delivery_due", "state", "next_at"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
-    notification_id: Mapped[int] = mapped_column(ForeignKey("notification.id", ondelete="CASCADE"))
+    # the notice it carries: a user's in-app notice, or a message to a resident (who has no account)
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("notification.id", ondelete="CASCADE"))
+    resident_message_id: Mapped[int | None] = mapped_column(ForeignKey("resident_message.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(20))
     recipient: Mapped[str] = mapped_column(String(200))  # the address on that channel
     group_key: Mapped[str | None] = mapped_column(String(200))
@@ -47,7 +50,33 @@ class Delivery(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    notification: Mapped[Notification] = relationship()
+    notification: Mapped[Notification | None] = relationship()
+    resident_message: Mapped[ResidentMessage | None] = relationship()
+
+
+class ResidentMessage(db.Model):
+    """A message to the resident of an order by SMS: the record of what was sent, as a user's
+    notice is. The link it carries is erased once the SMS is delivered or has failed."""
+
+    __tablename__ = "resident_message"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
+    order_id: Mapped[int] = mapped_column(ForeignKey("repair_order.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    phone: Mapped[str] = mapped_column(String(20))
+    params: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+
+
+class ResidentConsent(db.Model):
+    """The order's contact agreed to SMS (the clerk asked and sent the link by SMS)."""
+
+    __tablename__ = "resident_consent"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("repair_order.id", ondelete="CASCADE"), unique=True)
+    phone: Mapped[str] = mapped_column(String(20))
+    agreed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 class DeliveryAttempt(db.Model):

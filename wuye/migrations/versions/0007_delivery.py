@@ -18,9 +18,39 @@ depends_on = None
 
 def upgrade():
     op.create_table(
+        'resident_message',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('project_id', sa.Integer(), nullable=False),
+        sa.Column('order_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=40), nullable=False),
+        sa.Column('phone', sa.String(length=20), nullable=False),
+        sa.Column('params', sa.JSON(), nullable=False),
+        sa.Column('created_at', sa.DateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_resident_message_project_id_project')),
+        sa.ForeignKeyConstraint(['order_id'], ['repair_order.id'],
+                                name=op.f('fk_resident_message_order_id_repair_order'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_resident_message')),
+    )
+    op.create_index(op.f('ix_resident_message_order_id'), 'resident_message', ['order_id'], unique=False)
+    op.create_table(
+        'resident_consent',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('order_id', sa.Integer(), nullable=False),
+        sa.Column('phone', sa.String(length=20), nullable=False),
+        sa.Column('agreed_at', sa.DateTime(), nullable=False),
+        sa.Column('recorded_by_id', sa.Integer(), nullable=True),
+        sa.ForeignKeyConstraint(['order_id'], ['repair_order.id'],
+                                name=op.f('fk_resident_consent_order_id_repair_order'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['recorded_by_id'], ['app_user.id'],
+                                name=op.f('fk_resident_consent_recorded_by_id_app_user')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_resident_consent')),
+        sa.UniqueConstraint('order_id', name=op.f('uq_resident_consent_order_id')),
+    )
+    op.create_table(
         'delivery',
         sa.Column('id', sa.Integer(), nullable=False),
-        sa.Column('notification_id', sa.Integer(), nullable=False),
+        sa.Column('notification_id', sa.Integer(), nullable=True),
+        sa.Column('resident_message_id', sa.Integer(), nullable=True),
         sa.Column('channel', sa.String(length=20), nullable=False),
         sa.Column('recipient', sa.String(length=200), nullable=False),
         sa.Column('group_key', sa.String(length=200), nullable=True),
@@ -36,6 +66,10 @@ def upgrade():
         sa.Column('delivered_at', sa.DateTime(), nullable=True),
         sa.ForeignKeyConstraint(['notification_id'], ['notification.id'],
                                 name=op.f('fk_delivery_notification_id_notification'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['resident_message_id'], ['resident_message.id'],
+                                name=op.f('fk_delivery_resident_message_id_resident_message'), ondelete='CASCADE'),
+        sa.UniqueConstraint('resident_message_id', 'channel', 'recipient',
+                            name=op.f('uq_delivery_resident_message_id_channel_recipient')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_delivery')),
         sa.UniqueConstraint('notification_id', 'channel', 'recipient',
                             name=op.f('uq_delivery_notification_id_channel_recipient')),
@@ -121,3 +155,6 @@ def downgrade():
     op.drop_table('delivery_attempt')
     op.drop_index('ix_delivery_due', table_name='delivery')
     op.drop_table('delivery')
+    op.drop_table('resident_consent')
+    op.drop_index(op.f('ix_resident_message_order_id'), table_name='resident_message')
+    op.drop_table('resident_message')

@@ -128,7 +128,7 @@ def retry(actor: Actor, delivery_id: int, at: datetime | None = None) -> Deliver
             raise DomainError(_("Only a failed delivery can be sent again."))
         db.session.execute(update(Delivery).where(Delivery.id == d.id).values(
             state=DeliveryState.PENDING, next_at=at, attempts=0, lease_until=None))
-        n = db.session.get(Notification, d.notification_id)
+        n = db.session.get(Notification, d.notification_id) if d.notification_id else None
         user = db.session.get(User, n.user_id) if n else None
         record(actor, "delivery_retry", "delivery", d.id, user.project_id if user else None, at=at,
                channel=d.channel, recipient=d.recipient, error=d.last_error)

@@ -85,7 +85,7 @@ class AliyunSmsChannel(Channel):
         at = at or clock_now()
         code = templates(self.config)[message.template_kind or message.kind]
         # template variables: short, as Aliyun limits each to a few dozen characters
-        variables = {"number": message.number, "unit": message.unit[:20], "url": message.url}
+        variables = {"number": message.number, "unit": message.unit[:20], "url": message.url, "start": message.due}
         return {
             "AccessKeyId": self.config["WUYE_SMS_ACCESS_KEY_ID"], "Action": "SendSms", "Format": "JSON",
             "PhoneNumbers": address, "RegionId": self.config.get("WUYE_SMS_REGION") or "cn-hangzhou",

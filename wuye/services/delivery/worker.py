@@ -118,6 +118,8 @@ def _send(d: Delivery, at: datetime) -> tuple[str, str, str, datetime | None]:
     channel = _channels().get(d.channel)
     if channel is None:
         return "failed", "", f"channel {d.channel} is not configured", None
+    if d.notification_id is None:
+        return _send_resident(d, channel, at)
     n = db.session.get(Notification, d.notification_id)
     user = db.session.get(User, n.user_id)
     hold = channel.hold_until(d.recipient, at, user.project.timezone if user.project else None)
@@ -135,6 +137,30 @@ def _send(d: Delivery, at: datetime) -> tuple[str, str, str, datetime | None]:
     except Retry as e:
         return "retry", "", str(e) or type(e).__name__, None
     except Exception as e:  # noqa: BLE001 — a bug in a channel is retried and shown, never lost
+        log.exception("delivery %s: channel %s raised", d.id, d.channel)
+        return "retry", "", f"{type(e).__name__}: {e}", None
+
+
+def _send_resident(d: Delivery, channel, at: datetime) -> tuple[str, str, str, datetime | None]:
+    from ...models import ResidentMessage
+    from .residents import text
+    msg = db.session.get(ResidentMessage, d.resident_message_id)
+    hold = channel.hold_until(d.recipient, at)
+    p = msg.params or {}
+    message = Message(kind=msg.kind, text=text(msg), url=p.get("url") or "", number=str(p.get("number") or ""),
+                      unit=str(p.get("unit") or ""), due=str(p.get("start") or ""), template_kind=msg.kind)
+    db.session.rollback()
+    if hold is not None:
+        return "held", "", f"{d.channel} limit reached", hold
+    try:
+        return "delivered", channel.send(d.recipient, message) or "", "", None
+    except Permanent as e:
+        return "failed", "", str(e), None
+    except Retry as e:
+        return "retry", "", str(e), None
+    except Later as e:
+        return "held", "", str(e), e.until
+    except Exception as e:  # noqa: BLE001
         log.exception("delivery %s: channel %s raised", d.id, d.channel)
         return "retry", "", f"{type(e).__name__}: {e}", None
 
@@ -202,6 +228,9 @@ def _finish(delivery_id: int, started: datetime, outcome: str, gateway_id: str, 
             outcome = "failed"
             d.state, d.last_error = S.FAILED, error or "gave up"
         d.lease_until = None
+        if d.resident_message_id and d.state in (S.DELIVERED, S.FAILED):
+            from .residents import erase_link
+            erase_link(d.resident_message_id)
         db.session.add(DeliveryAttempt(delivery_id=d.id, started_at=started, outcome=outcome, gateway_id=gateway_id[:100],
                                        error=error, duration_ms=duration_ms, process=_process()))
     return outcome
