@@ -45,6 +45,8 @@ def make_digests(at: datetime) -> int:
         if local.hour < hour:
             continue
         day = local.date()
+        if db.session.scalar(select(DigestDay.id).where(DigestDay.project_id == project.id, DigestDay.day == day)):
+            continue  # made already today: a plain read, no write lock taken every pass
         midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
         start, end = (midnight - timedelta(days=1)).astimezone(at.tzinfo), midnight.astimezone(at.tzinfo)
         try:
