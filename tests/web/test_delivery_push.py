@@ -67,7 +67,7 @@ def test_a_broken_subscription_is_refused_with_a_message(as_role, push_service):
     assert db.session.scalar(db.select(PushSubscription)) is None
 
 
-def test_the_service_worker_shows_the_pushed_notice_and_opens_the_job_on_tap(anon):
+def test_the_service_worker_served_to_the_phone_handles_push_and_the_tap(anon):
     sw = anon.get("/tech/sw.js").get_data(as_text=True)
     assert 'addEventListener("push"' in sw and "showNotification" in sw
     assert 'addEventListener("notificationclick"' in sw and "openWindow(url)" in sw
