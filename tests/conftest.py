@@ -11,7 +11,7 @@ import os
 import pytest
 
 pytest_plugins = ["tests.fixtures.data", "tests.fixtures.web", "tests.fixtures.complaints", "tests.fixtures.reports",
-                  "tests.fixtures.hypo"]
+                  "tests.fixtures.hypo", "tests.fixtures.gateways"]
 
 # no app of the suite starts the deadline watcher thread by accident, testing or not (and neither do
 # the worker processes, which inherit this); a test that wants one passes WUYE_WATCHER=True

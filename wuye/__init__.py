@@ -6,8 +6,6 @@ import os
 from pathlib import Path
 
 from flask import Flask, session
-from sqlalchemy import event
-from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config as config_module
@@ -55,7 +53,6 @@ def _init_extensions(app: Flask) -> None:
     from .database import configure_engine, register_transaction_hook
     from .i18n import register_filters, select_locale, select_timezone
     from .services import idempotency
-    from .services.notifications import discard_channels, flush_channels
 
     db.init_app(app)
     configure_engine(app)
@@ -86,11 +83,6 @@ def _init_extensions(app: Flask) -> None:
         from .htmx import login_required_response
         return login_required_response()
 
-    if not getattr(Session, "_wuye_notice_hooks", False):
-        event.listen(Session, "after_commit", flush_channels)
-        event.listen(Session, "after_rollback", discard_channels)
-        Session._wuye_notice_hooks = True
-
     from .htmx import vary_on_htmx
     from .permissions import enforce
     app.before_request(enforce)
@@ -119,6 +111,9 @@ def _register_blueprints(app: Flask) -> None:
     from .claims.views import bp as claims_bp
     from .auth.views import bp as auth_bp
     from .deadlines.views import bp as deadlines_bp
+    from .deliveries.views import bp as deliveries_bp
+    from .deliveries.views import push_bp
+    from .deliveries.views import settings_bp as message_settings_bp
     from .desk.views import bp as desk_bp
     from .fees.views import bp as fees_bp
     from .invoices.views import bp as invoices_bp
@@ -129,7 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from .tech.views import bp as tech_bp
 
     for bp in (main_bp, auth_bp, desk_bp, deadlines_bp, tech_bp, job_bp, offline_bp, notifications_bp, admin_bp,
-               invoices_bp, fees_bp, password_bp, claims_bp):
+               invoices_bp, fees_bp, password_bp, claims_bp, deliveries_bp, message_settings_bp, push_bp):
         app.register_blueprint(bp)
     from .resident.views import bp as resident_bp  # /s/<token> and /robots.txt
     app.register_blueprint(resident_bp)

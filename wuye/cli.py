@@ -236,7 +236,42 @@ def deadlines_policy(project_code, kind, minutes, warn_percent, warn_minutes, es
     click.echo(f"{project_code} {kind}: set")
 
 
+deliveries_cli = AppGroup("deliveries", help="The delivery outbox: messages to WeCom, SMS, email, push.")
+
+
+@deliveries_cli.command("run")
+@click.option("--once/--loop", default=False, show_default=True,
+              help="One pass over what is due, or keep sending until stopped (a delivery service of its own; "
+                   "set WUYE_DELIVERY=0 on the web processes then, or keep both: a row is sent once).")
+@click.option("--interval", type=float, default=None, help="Seconds between passes [WUYE_WATCHER_INTERVAL].")
+def deliveries_run(once, interval):
+    import signal
+    import threading
+
+    from flask import current_app
+
+    from .services.delivery.worker import run_in
+    app = current_app._get_current_object()
+    if once:
+        report = run_in(app)
+        if report is None:
+            raise click.ClickException("the delivery pass failed; see the log")
+        click.echo(f"deliveries: {report}")
+        return
+    stopping = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+    seconds = interval or float(app.config["WUYE_WATCHER_INTERVAL"])
+    click.echo(f"sending every {seconds}s; Ctrl-C to stop")
+    try:
+        while not stopping.is_set():
+            run_in(app)
+            stopping.wait(seconds)
+    except KeyboardInterrupt:
+        pass
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(deliveries_cli)
     app.cli.add_command(project_cli)
     app.cli.add_command(user_cli)
     app.cli.add_command(translate_cli)

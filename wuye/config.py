@@ -98,7 +98,41 @@ def from_environment(instance_path: str) -> dict:
         # B3: a complaint from the same unit (on any topic) within this many days of an earlier one
         # still open (or whose correction failed) is suggested as a repeat, hence serious, complaint
         "WUYE_COMPLAINT_REPEAT_DAYS": _int("WUYE_COMPLAINT_REPEAT_DAYS", 30),
+        # outside channels (services/delivery): `log` writes each message to the log; the others are on
+        # when their settings are present (README, "Messages")
         "WUYE_NOTIFIERS": os.environ.get("WUYE_NOTIFIERS", "log").split(","),
+        "WUYE_QUIET_HOURS": os.environ.get("WUYE_QUIET_HOURS", "22:00-07:00"),  # project local time; "" = none
+        "WUYE_DELIVERY": _bool("WUYE_DELIVERY", True),  # the watcher thread also sends deliveries
+        "WUYE_DELIVERY_TIMEOUT": _float("WUYE_DELIVERY_TIMEOUT", 10),
+        "WUYE_DELIVERY_LEASE": _float("WUYE_DELIVERY_LEASE", 300),
+        "WUYE_DELIVERY_BACKOFF": _float("WUYE_DELIVERY_BACKOFF", 30),
+        "WUYE_DELIVERY_BACKOFF_MAX": _float("WUYE_DELIVERY_BACKOFF_MAX", 3600),
+        "WUYE_DELIVERY_MAX_ATTEMPTS": _int("WUYE_DELIVERY_MAX_ATTEMPTS", 8),
+        "WUYE_WECOM_API": os.environ.get("WUYE_WECOM_API", "https://qyapi.weixin.qq.com"),
+        "WUYE_WECOM_CORP_ID": os.environ.get("WUYE_WECOM_CORP_ID", ""),
+        "WUYE_WECOM_SECRET": os.environ.get("WUYE_WECOM_SECRET", ""),
+        "WUYE_WECOM_AGENT_ID": os.environ.get("WUYE_WECOM_AGENT_ID", ""),
+        "WUYE_WECOM_MSGTYPE": os.environ.get("WUYE_WECOM_MSGTYPE", "text"),
+        "WUYE_WECOM_DUPLICATE_CHECK": _int("WUYE_WECOM_DUPLICATE_CHECK", 1800),  # seconds (WeCom: at most 4 h)
+        "WUYE_WECOM_ROBOTS": os.environ.get("WUYE_WECOM_ROBOTS", ""),  # DEPTCODE=webhook key,…
+        "WUYE_WECOM_ROBOT_API": os.environ.get("WUYE_WECOM_ROBOT_API", "https://qyapi.weixin.qq.com"),
+        "WUYE_SMTP_HOST": os.environ.get("WUYE_SMTP_HOST", ""),
+        "WUYE_SMTP_PORT": _int("WUYE_SMTP_PORT", 25),
+        "WUYE_SMTP_SECURITY": os.environ.get("WUYE_SMTP_SECURITY", "none"),  # none, starttls, ssl
+        "WUYE_SMTP_USER": os.environ.get("WUYE_SMTP_USER", ""),
+        "WUYE_SMTP_PASSWORD": os.environ.get("WUYE_SMTP_PASSWORD", ""),
+        "WUYE_SMTP_FROM": os.environ.get("WUYE_SMTP_FROM", ""),
+        "WUYE_DIGEST_HOUR": _int("WUYE_DIGEST_HOUR", 8),  # the managers' daily digest, project local time
+        "WUYE_PUSH": _bool("WUYE_PUSH", True),  # Web Push to the technicians' phones (VAPID keys in instance/)
+        "WUYE_PUSH_SUBJECT": os.environ.get("WUYE_PUSH_SUBJECT", ""),  # mailto:… or https://… for the push services
+        "WUYE_PUSH_TTL": _int("WUYE_PUSH_TTL", 3600),
+        "WUYE_SMS_ENDPOINT": os.environ.get("WUYE_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com"),
+        "WUYE_SMS_ACCESS_KEY_ID": os.environ.get("WUYE_SMS_ACCESS_KEY_ID", ""),
+        "WUYE_SMS_ACCESS_KEY_SECRET": os.environ.get("WUYE_SMS_ACCESS_KEY_SECRET", ""),
+        "WUYE_SMS_SIGN_NAME": os.environ.get("WUYE_SMS_SIGN_NAME", ""),
+        "WUYE_SMS_REGION": os.environ.get("WUYE_SMS_REGION", "cn-hangzhou"),
+        "WUYE_SMS_TEMPLATES": os.environ.get("WUYE_SMS_TEMPLATES", ""),  # kind=TemplateCode,…
+        "WUYE_SMS_DAILY_CAP": _int("WUYE_SMS_DAILY_CAP", 10),
         # the deadline watcher thread: unset = on when serving, off in tests (see wuye/watcher.py)
         "WUYE_WATCHER": _bool("WUYE_WATCHER", None),
         "WUYE_WATCHER_INTERVAL": _float("WUYE_WATCHER_INTERVAL", 5),

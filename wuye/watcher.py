@@ -8,6 +8,7 @@ WUYE_WATCHER. Deployments that prefer one separate process set WUYE_WATCHER=0 on
 and run `flask --app app deadlines run --loop`; the tick is the same, and so is its safety: any
 number of watchers may run at once.
 
+After each tick the same thread works off the delivery outbox (services/delivery/worker.py).
 Each tick ends with a heartbeat row; `/healthz` reports how old it is (see `health`).
 """
 from __future__ import annotations
@@ -70,9 +71,16 @@ def run_once(app: Flask):
     return report
 
 
-def loop(app: Flask, interval: float, stopping: threading.Event) -> None:
+def loop(app: Flask, interval: float, stopping: threading.Event, deliveries: bool | None = None) -> None:
+    """Tick, then send what is due in the delivery outbox (unless WUYE_DELIVERY=0: a separate
+    `deliveries run` process does it), then wait."""
+    from .services.delivery.worker import run_in
+    if deliveries is None:
+        deliveries = bool(app.config.get("WUYE_DELIVERY", True))
     while not stopping.is_set():
         run_once(app)
+        if deliveries and not stopping.is_set():
+            run_in(app)
         stopping.wait(interval)
 
 

@@ -141,3 +141,24 @@ self.addEventListener("message", (event) => {
     event.waitUntil(caches.delete(PAGES_CACHE));
   }
 });
+
+// Web Push (services/delivery/push.py): show the notice; a tap opens the job.
+self.addEventListener("push", (event) => {
+  let data = {};
+  try { data = event.data ? event.data.json() : {}; } catch (e) { data = { title: event.data ? event.data.text() : "" }; }
+  event.waitUntil(self.registration.showNotification(data.title || "", {
+    body: data.body || "", tag: data.tag || undefined, data: { url: data.url || "/tech/" },
+    requireInteraction: !!data.urgent, icon: "/static/icons/tech-192.png",
+  }));
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const url = new URL((event.notification.data && event.notification.data.url) || "/tech/", self.location.origin).href;
+  event.waitUntil((async () => {
+    for (const client of await self.clients.matchAll({ type: "window", includeUncontrolled: true })) {
+      if (client.url === url && "focus" in client) return client.focus();
+    }
+    return self.clients.openWindow(url);
+  })());
+});

@@ -2,6 +2,8 @@
 from .audit import AuditEvent
 from .complaint import (Complaint, ComplaintContact, ComplaintCounter, ComplaintEscalation, ComplaintForwarding,
                         CorrectiveAction)
+from .delivery import (Delivery, DeliveryAddress, DeliveryAttempt, DeliveryPreference, DeliveryState, DigestDay,
+                       PushSubscription, ResidentConsent, ResidentMessage)
 from .deadline import Deadline, DeadlineNotice, DeadlinePolicy, NoticeKind, WatcherHeartbeat
 from .job import (FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteLine, SheetRevision, Signature,
                   Visit, WorkNote)
@@ -21,4 +23,6 @@ __all__ = [
     "Complaint", "ComplaintContact", "ComplaintCounter", "ComplaintEscalation", "ComplaintForwarding",
     "CorrectiveAction", "AppointmentWindow", "ContactKind", "UnitContact", "UnitStatus",
     "ChargeType", "CostClaim", "WarrantyItem",
+    "Delivery", "DeliveryAddress", "DeliveryAttempt", "DeliveryPreference", "DeliveryState",
+    "DigestDay", "PushSubscription", "ResidentConsent", "ResidentMessage",
 ]

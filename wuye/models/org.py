@@ -153,6 +153,7 @@ class User(UserMixin, db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
     superior_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     phone: Mapped[str] = mapped_column(String(20), default="")
+    wecom_userid: Mapped[str] = mapped_column(String(64), default="")  # 企业微信 user id, for app messages
     locale: Mapped[str | None] = mapped_column(String(10))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     # set by an admin's password reset: the next sign-in goes to "choose a new password" first

@@ -57,4 +57,8 @@ def text(n: Notification) -> str:
     if n.kind == "return_visit_opened":
         return _("%(number)s: the resident scored %(score)s of 5; call them back", number=p.get("number"),
                  score=p.get("score"))
+    if n.kind == "daily_digest":
+        return _("Daily digest %(day)s: %(new)s new repairs, %(open)s open, %(breaches)s deadlines missed, "
+                 "%(complaints)s complaints open", day=p.get("day"), new=p.get("new_repairs"),
+                 open=p.get("open_repairs"), breaches=p.get("breaches"), complaints=p.get("open_complaints"))
     return _("Notice: %(kind)s", kind=n.kind)

@@ -34,6 +34,7 @@ ASSETS = [
     "js/offline.js",
     "js/offline-guard.js",
     "js/gallery.js",
+    "js/push.js",
     "vendor/htmx-2.0.11/htmx.min.js",
     "vendor/signature_pad-5.1.4/signature_pad.umd.min.js",
     "icons/tech-192.png",

@@ -154,6 +154,8 @@ def depart(s: Step) -> RepairOrder:
         visit.departed_at = at
         deadlines.meet(order, "prepared", at)
         act.audit("depart", visit=visit.number)
+        from ..delivery.residents import tell
+        tell(order, "resident_on_the_way")  # an SMS, if the contact agreed to messages
     return order
 
 

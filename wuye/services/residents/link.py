@@ -383,6 +383,9 @@ def answer_request(actor: Actor, req: AppointmentRequest, accept: bool, note: st
         if order.technician is not None:
             notify(order.technician, "appointment_changed", link=f"/tech/jobs/{order.number}",
                    number=order.number, start=req.requested_start.isoformat())
+        from ..delivery.residents import tell
+        from ...i18n import when
+        tell(order, "resident_appointment", start=when(req.requested_start, "MM-dd HH:mm"))
     return req
 
 
