@@ -161,6 +161,12 @@ def request_translations():
     return translations
 
 
+def gettext_once(string: str, **variables) -> str:
+    """flask_babel.gettext with the request's catalog found once (for helpers called per cell)."""
+    text = request_translations().ugettext(string)
+    return text % variables if variables else text
+
+
 def _install_gettext(app) -> None:
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().ugettext(s),

@@ -120,6 +120,22 @@ def _word(table: dict, code: str) -> str:
     return word
 
 
+def word(lazy) -> str:
+    """One lazy string in the reader's language, translated once per request."""
+    from .i18n import request_cache
+    cache = request_cache()
+    if cache is None:
+        return str(lazy)
+    words = cache.get("words")
+    if words is None:
+        words = cache["words"] = {}
+    key = id(lazy)
+    text = words.get(key)
+    if text is None:
+        text = words[key] = str(lazy)
+    return text
+
+
 def label(table: dict, code: str | None, fallback: str | None = None) -> str:
     if code in table:
         return _word(table, code)

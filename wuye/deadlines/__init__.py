@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import Flask
 from flask_babel import gettext as _
 
+from ..i18n import gettext_once
 from ..services.deadlines import table as deadlines
 from ..services.deadlines.table import ASSIGNEE, DISPATCHER
 
@@ -16,11 +17,18 @@ def duration(td: timedelta) -> str:
     minutes = max(1, math.ceil(abs(td.total_seconds()) / 60))
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    if days:
-        return _("%(d)d d %(h)d h", d=days, h=hours)
+    if days:  # a board shows one per row: the catalog is found once per request
+        return gettext_once("%(d)d d %(h)d h", d=days, h=hours)
     if hours:
-        return _("%(h)d h %(m)d min", h=hours, m=mins)
-    return _("%(m)d min", m=mins)
+        return gettext_once("%(h)d h %(m)d min", h=hours, m=mins)
+    return gettext_once("%(m)d min", m=mins)
+
+
+def deadline_label(kind: str) -> str:
+    """A rule's name in the reader's language, translated once per request."""
+    from ..labels import word
+    rule = deadlines.TABLE.get(kind)
+    return word(rule.label) if rule else kind
 
 
 def reached_label(code: str) -> str:
@@ -35,7 +43,7 @@ def reached_label(code: str) -> str:
 def register(app: Flask) -> None:
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.globals.update(
-        deadline_label=deadlines.label,
+        deadline_label=deadline_label,
         deadline_badge_for=deadlines.badge,
         reached_label=reached_label,
     )
