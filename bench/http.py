@@ -111,7 +111,7 @@ def _ms(value: str) -> float:
 
 
 def wrk(url: str, headers: dict, seconds: int) -> subprocess.Popen:
-    cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency"]
+    cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "30s", "--latency"]
     for k, v in headers.items():
         cmd += ["-H", f"{k}: {v}"]
     return subprocess.Popen(cmd + [url], stdout=subprocess.PIPE, text=True)
@@ -144,12 +144,12 @@ def run_http(url: str, ids: dict, instances: int, rounds: int, seconds: int) -> 
                 results[name].append((sum(x[0] for x in parsed), max(x[1] for x in parsed),
                                       max(x[2] for x in parsed), sum(x[3] for x in parsed)))
             print(f"  round {r + 1}/{rounds} done", flush=True)
-        floor = statistics.median(x[0] for x in results["floor (fortunes)"])
+        floor = statistics.median(x[0] for x in results["floor (fortunes)"]) or 0.01
         print(f"\n{instances} instance(s) × gunicorn -w 2, wrk -t2 -c16 -d{seconds}s per instance, "
               f"{rounds} rounds (median); SQLite, {os.cpu_count()} cores")
         print(f"  {'page':18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'× floor':>8}  non-2xx")
         for name, xs in results.items():
-            rps = statistics.median(x[0] for x in xs)
+            rps = statistics.median(x[0] for x in xs) or 0.01
             p50 = statistics.median(x[1] for x in xs)
             p99 = statistics.median(x[2] for x in xs)
             print(f"  {name:18} {rps:8.0f} {p50:8.1f} {p99:8.1f} {floor / rps:8.2f}  {sum(x[3] for x in xs)}")

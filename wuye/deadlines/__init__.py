@@ -7,7 +7,9 @@ from datetime import timedelta
 from flask import Flask
 from flask_babel import gettext as _
 
-from ..i18n import gettext_once
+from markupsafe import Markup
+
+from ..i18n import gettext_once, request_translations, when
 from ..services.deadlines import table as deadlines
 from ..services.deadlines.table import ASSIGNEE, DISPATCHER
 
@@ -31,6 +33,22 @@ def deadline_label(kind: str) -> str:
     return word(rule.label) if rule else kind
 
 
+def badge_html(d, with_kind: bool = True) -> Markup:
+    """The running deadline of an order or complaint: green with time left, amber past the warning,
+    red overdue (the `deadline_badge` macro; written here because boards show one per row)."""
+    b = deadlines.badge(d)
+    if b is None:
+        return Markup("")
+    kind = deadline_label(b.kind)
+    due = Markup(request_translations().ugettext("due %(at)s")) % {"at": when(b.due_at, "MM-dd HH:mm")}
+    if b.tone == "late":
+        text = Markup(request_translations().ugettext("overdue by %(time)s")) % {"time": duration(b.overdue)}
+    else:
+        text = Markup(request_translations().ugettext("%(time)s left")) % {"time": duration(b.left)}
+    head = Markup('<span class="deadline-kind">{}</span> ').format(kind) if with_kind else Markup("")
+    return Markup('<span class="deadline deadline-{}" title="{} · {}">{}{}</span>').format(b.tone, kind, due, head, text)
+
+
 def reached_label(code: str) -> str:
     from ..labels import ROLES, label
     if code == ASSIGNEE:
@@ -45,5 +63,6 @@ def register(app: Flask) -> None:
     app.jinja_env.globals.update(
         deadline_label=deadline_label,
         deadline_badge_for=deadlines.badge,
+        deadline_badge_html=badge_html,
         reached_label=reached_label,
     )
