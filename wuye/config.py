@@ -103,4 +103,8 @@ def from_environment(instance_path: str) -> dict:
         "WUYE_WATCHER": _bool("WUYE_WATCHER", None),
         "WUYE_WATCHER_INTERVAL": _float("WUYE_WATCHER_INTERVAL", 5),
         "WUYE_WATCHER_MAX_LAG": _float("WUYE_WATCHER_MAX_LAG", 60),
+        # brotli/gzip for HTML, CSS and JS from the app itself; 0 when the proxy in front compresses
+        "WUYE_COMPRESS": _bool("WUYE_COMPRESS", True),
+        # logs as one JSON object a line, with the request id (wuye/serving.py)
+        "WUYE_LOG_JSON": _bool("WUYE_LOG_JSON", False),
     }

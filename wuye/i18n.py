@@ -7,7 +7,7 @@ from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, has_request_context, session
-from flask.globals import _cv_app, _cv_request
+from flask.globals import _cv_request
 from flask_babel import format_datetime, get_timezone
 from flask_login import current_user
 
@@ -80,16 +80,15 @@ def numeric_pattern(fmt: str) -> str | None:
 
 
 def request_cache() -> dict | None:
-    """A dict that lives as long as this request's app context (on its `g`), reached without going
-    through Flask's context proxies — a board's cells ask it hundreds of times. None outside a request
-    (a command or the watcher may render for several languages in one app context)."""
-    ctx = _cv_app.get(None)
-    if ctx is None or _cv_request.get(None) is None:
+    """A dict that lives as long as this request (kept on its request context), reached without
+    going through Flask's context proxies — a board's cells ask it hundreds of times. None outside
+    a request (a command or the watcher may render for several languages in one app context)."""
+    ctx = _cv_request.get(None)
+    if ctx is None:
         return None
-    values = ctx.g.__dict__
-    cache = values.get("_wuye_render")
+    cache = ctx.__dict__.get("_wuye_render")
     if cache is None:
-        cache = values["_wuye_render"] = {}
+        cache = ctx.__dict__["_wuye_render"] = {}
     return cache
 
 
