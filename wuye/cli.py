@@ -178,3 +178,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(translate_cli)
     app.cli.add_command(deadlines_cli)
     app.cli.add_command(seed_demo)
+    from .backup import backup_command, restore_command
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
