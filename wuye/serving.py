@@ -56,6 +56,27 @@ def static_hash(app: Flask, filename: str) -> str | None:
     return _file_hash(str(path), st.st_mtime_ns, st.st_size)
 
 
+_PLAIN_NUMBER = re.compile(r"^[A-Za-z0-9_.-]+$")
+_SLOT = "NUMBER-SLOT-0"
+
+
+def number_url(endpoint: str, number: str) -> str:
+    """url_for(endpoint, number=number) for a board's rows: the URL is built once per request and
+    endpoint, and each row's number put in its place (an order or complaint number is URL-safe as it
+    is; anything else goes through url_for)."""
+    from flask import url_for
+
+    from .i18n import request_cache
+    cache = request_cache()
+    if cache is None or not _PLAIN_NUMBER.match(number):
+        return url_for(endpoint, number=number)
+    key = ("number_url", endpoint)
+    template = cache.get(key)
+    if template is None:
+        template = cache[key] = url_for(endpoint, number=_SLOT)
+    return template.replace(_SLOT, number)
+
+
 def _init_static(app: Flask) -> None:
     @app.url_defaults
     def _hashed_static(endpoint: str, values: dict) -> None:
@@ -165,6 +186,7 @@ def _init_logging(app: Flask) -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["number_url"] = number_url
     _init_static(app)
     _init_logging(app)
     if app.config.get("WUYE_COMPRESS", True):
