@@ -137,6 +137,8 @@ def run_http(url: str, ids: dict, instances: int, rounds: int, seconds: int) -> 
                         h["Cookie"] = cookies[who][p]
                     runs.append(wrk(f"http://127.0.0.1:{p}{path}", h, seconds))
                 parsed = [parse(w.communicate()[0]) for w in runs]
+                for p in ports:  # requests wrk left queued are still served: wait them out
+                    urllib.request.urlopen(f"http://127.0.0.1:{p}/bench/fortunes", timeout=300).read()
                 results[name].append((sum(x[0] for x in parsed), max(x[1] for x in parsed),
                                       max(x[2] for x in parsed), sum(x[3] for x in parsed)))
             print(f"  round {r + 1}/{rounds} done", flush=True)
