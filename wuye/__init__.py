@@ -36,9 +36,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import errors, security
+    from . import errors, security, serving
     errors.init_app(app)
     security.init_app(app)
+    serving.init_app(app)
 
     from .cli import register as register_cli
     register_cli(app)

@@ -279,3 +279,6 @@ def register(app: Flask) -> None:
     app.cli.add_command(import_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(seed_demo)
+    from .backup import backup_command, restore_command
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)

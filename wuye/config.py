@@ -142,4 +142,8 @@ def from_environment(instance_path: str) -> dict:
         # each time up to five minutes
         "WUYE_OFFLINE_DAYS": _float("WUYE_OFFLINE_DAYS", 3),
         "WUYE_OFFLINE_RETRY_SECONDS": _float("WUYE_OFFLINE_RETRY_SECONDS", 5),
+        # brotli/gzip for HTML, CSS and JS from the app itself; 0 when the proxy in front compresses
+        "WUYE_COMPRESS": _bool("WUYE_COMPRESS", True),
+        # logs as one JSON object a line, with the request id (wuye/serving.py)
+        "WUYE_LOG_JSON": _bool("WUYE_LOG_JSON", False),
     }

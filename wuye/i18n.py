@@ -1,11 +1,14 @@
 """Language and time zone: zh_CN first, times in the project's zone, money in fen shown as ¥."""
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+import re
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app, g, has_request_context, session
-from flask_babel import format_datetime
+from flask.globals import _cv_request
+from flask_babel import format_datetime, get_timezone
 from flask_login import current_user
 
 DEFAULT_TZ = "Asia/Shanghai"
@@ -55,11 +58,65 @@ def money(fen: int | None) -> str:
     return f"{sign}¥{yuan:,}.{cents:02d}"
 
 
+# LDML fields that print as plain zero-padded digits in every language wuye serves (zh_CN, en: both
+# write Latin digits), and their strftime equivalents
+_NUMERIC_FIELDS = {"yyyy": "%Y", "MM": "%m", "dd": "%d", "HH": "%H", "mm": "%M", "ss": "%S"}
+_PATTERN_PART = re.compile(r"[A-Za-z]+|'")
+
+
+@lru_cache(maxsize=256)
+def numeric_pattern(fmt: str) -> str | None:
+    """The strftime pattern of an LDML pattern made only of numeric fields ("MM-dd HH:mm"), or None
+    when it has a field whose words depend on the language (month names, weekdays, quotes...)."""
+    parts, pos = [], 0
+    for m in _PATTERN_PART.finditer(fmt):
+        field = _NUMERIC_FIELDS.get(m.group())
+        if field is None:
+            return None
+        parts += [fmt[pos:m.start()].replace("%", "%%"), field]
+        pos = m.end()
+    parts.append(fmt[pos:].replace("%", "%%"))
+    return "".join(parts)
+
+
+def request_cache() -> dict | None:
+    """A dict that lives as long as this request (kept on its request context), reached without
+    going through Flask's context proxies — a board's cells ask it hundreds of times. None outside
+    a request (a command or the watcher may render for several languages in one app context)."""
+    ctx = _cv_request.get(None)
+    if ctx is None:
+        return None
+    cache = ctx.__dict__.get("_wuye_render")
+    if cache is None:
+        cache = ctx.__dict__["_wuye_render"] = {}
+    return cache
+
+
+def _viewer_zone():
+    cache = request_cache()
+    if cache is None:
+        return get_timezone()
+    zone_ = cache.get("tz")
+    if zone_ is None:
+        zone_ = cache["tz"] = get_timezone()
+    return zone_
+
+
 def when(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
-    """A UTC time shown in the viewer's project time zone."""
+    """A UTC time shown in the viewer's project time zone.
+
+    Boards show a few hundred times per page: a numeric pattern is turned into a strftime pattern
+    once per process and the zone is looked up once per request (Flask-Babel keeps it), so a cell
+    costs one astimezone and one strftime — the same text Babel's format_datetime gives, which
+    still formats every other pattern."""
     if value is None:
         return ""
-    return format_datetime(value, fmt)
+    pattern = numeric_pattern(fmt)
+    if pattern is None or value.year < 1000:
+        return format_datetime(value, fmt)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(_viewer_zone()).strftime(pattern)
 
 
 def html_lang() -> str:
@@ -78,7 +135,36 @@ def when_iso(value: str | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
         return value
 
 
+def request_translations():
+    """The catalog of this request's language, found once per request (Flask-Babel finds it again
+    for every string: a board's hundreds of cells made that a tenth of the page's time)."""
+    from flask_babel import get_translations
+    cache = request_cache()
+    if cache is None:
+        return get_translations()
+    translations = cache.get("translations")
+    if translations is None:
+        translations = cache["translations"] = get_translations()
+    return translations
+
+
+def gettext_once(string: str, **variables) -> str:
+    """flask_babel.gettext with the request's catalog found once (for helpers called per cell)."""
+    text = request_translations().ugettext(string)
+    return text % variables if variables else text
+
+
+def _install_gettext(app) -> None:
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+        newstyle=True)
+
+
 def register_filters(app) -> None:
+    _install_gettext(app)
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.filters["when_iso"] = when_iso
     app.jinja_env.filters["money"] = money

@@ -111,16 +111,49 @@ def event_actor(event) -> str:
     return event.actor_label if event.actor_id else label(ACTORS, event.actor_label)
 
 
+def _word(table: dict, code: str) -> str:
+    """table[code] in the reader's language, translated once per request: a board asks for the same
+    few words on every row."""
+    from .i18n import request_cache
+    cache = request_cache()
+    if cache is None:
+        return str(table[code])
+    words = cache.get("words")
+    if words is None:
+        words = cache["words"] = {}
+    key = (id(table), code)
+    word = words.get(key)
+    if word is None:
+        word = words[key] = str(table[code])
+    return word
+
+
+def word(lazy) -> str:
+    """One lazy string in the reader's language, translated once per request."""
+    from .i18n import request_cache
+    cache = request_cache()
+    if cache is None:
+        return str(lazy)
+    words = cache.get("words")
+    if words is None:
+        words = cache["words"] = {}
+    key = id(lazy)
+    text = words.get(key)
+    if text is None:
+        text = words[key] = str(lazy)
+    return text
+
+
 def label(table: dict, code: str | None, fallback: str | None = None) -> str:
     if code in table:
-        return str(table[code])
+        return _word(table, code)
     return fallback or code or ""
 
 
 def category_label(code: str | None) -> str:
     """A default category in the reader's language; a project's own category by its name."""
     if code in CATEGORIES:
-        return str(CATEGORIES[code])
+        return _word(CATEGORIES, code)
     from flask import g
     from flask_login import current_user
     from sqlalchemy import select

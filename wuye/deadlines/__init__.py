@@ -7,6 +7,9 @@ from datetime import timedelta
 from flask import Flask
 from flask_babel import gettext as _
 
+from markupsafe import Markup
+
+from ..i18n import gettext_once, request_translations, when
 from ..services.deadlines import table as deadlines
 from ..services.deadlines.table import ASSIGNEE, DISPATCHER, REGISTRAR
 
@@ -16,11 +19,34 @@ def duration(td: timedelta) -> str:
     minutes = max(1, math.ceil(abs(td.total_seconds()) / 60))
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
-    if days:
-        return _("%(d)d d %(h)d h", d=days, h=hours)
+    if days:  # a board shows one per row: the catalog is found once per request
+        return gettext_once("%(d)d d %(h)d h", d=days, h=hours)
     if hours:
-        return _("%(h)d h %(m)d min", h=hours, m=mins)
-    return _("%(m)d min", m=mins)
+        return gettext_once("%(h)d h %(m)d min", h=hours, m=mins)
+    return gettext_once("%(m)d min", m=mins)
+
+
+def deadline_label(kind: str) -> str:
+    """A rule's name in the reader's language, translated once per request."""
+    from ..labels import word
+    rule = deadlines.TABLE.get(kind)
+    return word(rule.label) if rule else kind
+
+
+def badge_html(d, with_kind: bool = True) -> Markup:
+    """The running deadline of an order or complaint: green with time left, amber past the warning,
+    red overdue (the `deadline_badge` macro; written here because boards show one per row)."""
+    b = deadlines.badge(d)
+    if b is None:
+        return Markup("")
+    kind = deadline_label(b.kind)
+    due = Markup(request_translations().ugettext("due %(at)s")) % {"at": when(b.due_at, "MM-dd HH:mm")}
+    if b.tone == "late":
+        text = Markup(request_translations().ugettext("overdue by %(time)s")) % {"time": duration(b.overdue)}
+    else:
+        text = Markup(request_translations().ugettext("%(time)s left")) % {"time": duration(b.left)}
+    head = Markup('<span class="deadline-kind">{}</span> ').format(kind) if with_kind else Markup("")
+    return Markup('<span class="deadline deadline-{}" title="{} · {}">{}{}</span>').format(b.tone, kind, due, head, text)
 
 
 def length(td: timedelta) -> str:
@@ -52,7 +78,8 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["duration"] = duration
     app.jinja_env.filters["deadline_length"] = length
     app.jinja_env.globals.update(
-        deadline_label=deadlines.label,
+        deadline_label=deadline_label,
         deadline_badge_for=deadlines.badge,
+        deadline_badge_html=badge_html,
         reached_label=reached_label,
     )

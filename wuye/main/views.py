@@ -1,6 +1,8 @@
 """Landing, the generic workbench, and the health check."""
 from __future__ import annotations
 
+import os
+
 from flask import Blueprint, current_app, jsonify, redirect, url_for
 from flask_login import current_user
 from sqlalchemy import text
@@ -32,13 +34,21 @@ def workbench():
 @bp.route("/healthz")
 @roles(PUBLIC)
 def healthz():
-    """The database answers, and the deadline watcher has ticked lately (wuye/watcher.py: health)."""
+    """The database answers, the deadline watcher has ticked lately (wuye/watcher.py: health), and
+    how many messages wait for delivery (once services.delivery exists: issue 13)."""
     from ..watcher import health
     try:
         db.session.execute(text("SELECT 1"))
         watcher, healthy = health(current_app)
+        extra = _delivery_backlog()
         db.session.rollback()
     except Exception:  # the check exists to report exactly this
         db.session.rollback()
         return jsonify(status="error", database="unreachable"), 503
-    return jsonify(status="ok" if healthy else "error", database="ok", **watcher), 200 if healthy else 503
+    return (jsonify(status="ok" if healthy else "error", database="ok", process=os.getpid(), **watcher, **extra),
+            200 if healthy else 503)
+
+
+def _delivery_backlog() -> dict:
+    from ..services import delivery
+    return {"delivery_backlog": delivery.backlog()}
