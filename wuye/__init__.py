@@ -115,7 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     from .deliveries.views import bp as deliveries_bp
     from .deliveries.views import push_bp
     from .deliveries.views import settings_bp as message_settings_bp
-    from .desk.views import bp as desk_bp
+    from .desk import blueprint as desk_blueprint
     from .fees.views import bp as fees_bp
     from .invoices.views import bp as invoices_bp
     from .main.views import bp as main_bp
@@ -124,7 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from .tech.steps import bp as job_bp
     from .tech.views import bp as tech_bp
 
-    for bp in (main_bp, auth_bp, desk_bp, deadlines_bp, tech_bp, job_bp, offline_bp, notifications_bp, admin_bp,
+    for bp in (main_bp, auth_bp, desk_blueprint(), deadlines_bp, tech_bp, job_bp, offline_bp, notifications_bp, admin_bp,
                invoices_bp, fees_bp, password_bp, claims_bp, deliveries_bp, message_settings_bp, push_bp):
         app.register_blueprint(bp)
     from .resident.views import bp as resident_bp  # /s/<token> and /robots.txt

@@ -6,15 +6,10 @@ first show; nothing else keeps it.
 """
 from __future__ import annotations
 
-from flask import abort, request, session, url_for
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
+from flask import abort, request, url_for
 from sqlalchemy import select
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
 
 from ..extensions import db
-from ..formkit import options
 from ..htmx import add_trigger, is_fragment_request, redirect_to, render
 from ..models import AppointmentRequest, RepairOrder
 from ..permissions import roles
@@ -23,75 +18,21 @@ from ..services.residents import link as links
 from ..services.residents import service_form as feedback
 from ..web import actor, current_project
 from ..workflow.repair import DESK
-from .views import _order_or_404, bp
+from .common import bp, order_or_404
+from .order_page import order_page
+from .resident_card import (AnswerForm, LinkForm, ReturnVisitForm, remember_fresh, resident_context)
 
-_FRESH = "resident_link_fresh"
-
-
-class LinkForm(FlaskForm):
-    """Issue or revoke: the CSRF token is all it carries."""
-
-
-class PrintForm(FlaskForm):
-    token = HiddenField()  # the link on screen, so the paper carries the same one
-
-
-class AnswerForm(FlaskForm):
-    decision = RadioField(_l("Answer"), choices=options([("accept", _l("Accept the new time")),
-                                                         ("refuse", _l("Refuse"))]),
-                          validators=[InputRequired(_l("Accept or refuse."))])
-    note = StringField(_l("Note for the resident"), validators=[Optional(), Length(max=500)])
-
-
-class ReturnVisitForm(FlaskForm):
-    note = TextAreaField(_l("What the resident said, what was done"),
-                         validators=[InputRequired(_l("Note what the resident said and what was done.")),
-                                     Length(max=2000)])
-
-
-def remember_fresh(order: RepairOrder, token: str) -> None:
-    session[_FRESH] = {"number": order.number, "token": token}
-
-
-def take_fresh(order: RepairOrder) -> str | None:
-    fresh = session.get(_FRESH)
-    if fresh and fresh.get("number") == order.number:
-        session.pop(_FRESH)
-        return fresh["token"]
-    return None
-
-
-def issue_after_intake(order: RepairOrder) -> None:
-    """Intake ends with a link to send; should it fail, the order stands and the page offers one."""
-    try:
-        _link, token = links.issue_link(actor(), order)
-    except DomainError:
-        db.session.rollback()
-        return
-    remember_fresh(order, token)
-
-
-def resident_context(order: RepairOrder, token: str | None = None, error: str | None = None) -> dict:
-    """What the order page shows of the resident's side."""
-    return {
-        "token": token, "url": links.link_url(token) if token else None, "error": error,
-        "links": links.live_links(order), "form": feedback.form_for(order),
-        "return_visits": feedback.return_visits_for(order), "requests": links.requests_for(order),
-        "link_form": LinkForm(), "answer_form": AnswerForm(prefix="answer"),
-        "visit_form": ReturnVisitForm(prefix="visit"), "decline_reasons": feedback.DECLINE_REASONS,
-    }
 
 
 def _card(order: RepairOrder, token: str | None = None, error: str | None = None, status: int = 200):
     if not is_fragment_request():  # without htmx: the whole page, the error with the other actions
-        from .views import _order_page
-        return _order_page(order, status=status, error=error)
+        return order_page(order, status=status, error=error)
     return render("desk/order.html", block="resident", order=order, resident=resident_context(order, token, error),
                   status=status)
 
 
 def _link_action(number: str, apply):
-    order = _order_or_404(number)
+    order = order_or_404(number)
     if not LinkForm().validate_on_submit():
         abort(400)
     try:
@@ -122,19 +63,6 @@ def reissue_link(number: str):
 @roles(DESK)
 def revoke_link(number: str, link_id: int):
     return _link_action(number, lambda o: links.revoke_link(actor(), o, link_id) and None)
-
-
-def print_link(order: RepairOrder) -> str | None:
-    """The link a printout carries: the one on screen if the desk posted it, else a new one."""
-    if request.method != "POST":
-        return None
-    form = PrintForm()
-    if not form.validate_on_submit():
-        abort(400)
-    token = form.token.data or None
-    if links.live_link_for(order, token) is None:
-        _link, token = links.issue_link(actor(), order, channel="print")
-    return links.link_url(token)
 
 
 def _request_or_404(request_id: int) -> AppointmentRequest:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from flask import Blueprint, abort, current_app, request, url_for
+from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -12,42 +12,23 @@ from ..htmx import add_trigger, redirect_to, render
 from ..clock import now as clock_now
 from ..i18n import local_day, local_to_utc, zone
 from ..labels import STATES, URGENCIES, category_label
-from ..models import RepairOrder, Role, Unit, User
+from ..models import Role, Unit, User
 from ..numbers import id_or_zero
 from ..permissions import roles
-from ..photos import SIZES, by_kind, photo_response, photos_of
+from ..photos import SIZES, photo_response
 from ..services import DomainError
 from ..services.repairs import intake as repair_service
-from ..services.audit import history
 from ..services.repairs.board import BoardFilter, find_units, recent_orders_for_unit, search
-from ..services.deadlines.table import for_subject, running_by_subject
+from ..services.deadlines.table import running_by_subject
 from ..services.orgs import categories, window_choices
 from ..web import actor, current_project
-from ..workflow.repair import DESK, REPAIR
+from ..workflow.repair import DESK
+from .common import bp, order_or_404, technician_choices
+from .order_page import order_page
+from .resident_card import issue_after_intake, print_link
 from .forms import (BoardFilterForm, CancelForm, CorrectSheetForm, DispatchForm, IntakeForm, ReassignForm,
                     appointment_days,
                     window_times)
-
-bp = Blueprint("desk", __name__, url_prefix="/desk")
-
-
-def _order_or_404(number: str) -> RepairOrder:
-    project = current_project()
-    order = db.session.scalar(
-        select(RepairOrder).where(RepairOrder.project_id == project.id, RepairOrder.number == number))
-    if order is None:
-        abort(404)
-    return order
-
-
-def _technician_choices(project, first_label: str | None):
-    loads = repair_service.technician_loads(project)
-    choices = [(0, first_label)] if first_label else [(0, "—")]
-    for load in loads:
-        choices.append((load.user.id, _("%(name)s · %(open)d open · %(today)d today",
-                                        name=load.user.name, open=load.open_jobs, today=load.today_appointments)))
-    return options(choices), loads
-
 
 def _intake_form(project) -> tuple[IntakeForm, list]:
     form = IntakeForm()
@@ -56,7 +37,7 @@ def _intake_form(project) -> tuple[IntakeForm, list]:
         select(User).where(User.project_id == project.id, User.active.is_(True), User.role != Role.ADMIN)
         .order_by(User.name)).all()
     form.reported_by.choices = options([(0, "—")] + [(u.id, u.name) for u in staff])
-    form.technician.choices, loads = _technician_choices(project, _("Not now — dispatch later"))
+    form.technician.choices, loads = technician_choices(project, _("Not now — dispatch later"))
     form.appointment_date.choices = options(appointment_days(local_day(clock_now(), project.timezone)))
     form.appointment_window.choices = options(window_choices(project.id))
     return form, loads
@@ -123,7 +104,6 @@ def intake():
             else:
                 error = e.message
         else:
-            from .residents import issue_after_intake
             issue_after_intake(order)
             return redirect_to(url_for("desk.order", number=order.number, created=1))
     status = 422 if request.method == "POST" else 200
@@ -198,68 +178,26 @@ def board():
                   feedback=forms_by_order([o.id for o in orders]))
 
 
-def _order_page(order: RepairOrder, status: int = 200, error: str | None = None, block: str | None = None):
-    project = current_project()
-    me = actor()
-    allowed = REPAIR.available(order.state, me.role)
-    dispatch_form = DispatchForm(prefix="dispatch")
-    reassign_form = ReassignForm(prefix="reassign")
-    cancel_form = CancelForm(prefix="cancel")
-    choices, loads = _technician_choices(project, None)
-    dispatch_form.technician.choices = choices
-    reassign_form.technician.choices = choices
-    return render("desk/order.html", block=block, order=order, events=history("repair_order", order.id),
-                  deadlines=for_subject(order),
-                  allowed=allowed, dispatch_form=dispatch_form, reassign_form=reassign_form,
-                  cancel_form=cancel_form, loads=loads, error=error, status=status,
-                  created=request.args.get("created"), job=_job_summary(order),
-                  correct_form=CorrectSheetForm(prefix="correct"), resident=_resident(order, block))
-
-
-def _resident(order: RepairOrder, block: str | None) -> dict:
-    from ..htmx import is_fragment_request
-    from .residents import resident_context, take_fresh
-    # the link issued at intake is shown on the first whole page, and only there
-    return resident_context(order, None if block and is_fragment_request() else take_fresh(order))
-
-
-def _job_summary(order: RepairOrder) -> dict:
-    """What the technician recorded, for the desk: visits, quote, payment, the signed sheet."""
-    from ..models.job import Invoice, Payment, Visit
-    from ..models.offline import RefusedAction
-    from ..services.repairs import technician as tech
-    return {
-        "visits": db.session.scalars(select(Visit).where(Visit.order_id == order.id).order_by(Visit.number)).all(),
-        "quote": tech.accepted_quote(order),
-        "payment": db.session.scalar(select(Payment).where(Payment.order_id == order.id)),
-        "invoice": db.session.scalar(select(Invoice).where(Invoice.order_id == order.id)),
-        "sheet": tech.latest_sheet(order),
-        "photos": by_kind(photos_of(order)),
-        "refused": db.session.scalars(select(RefusedAction).where(RefusedAction.order_id == order.id)
-                                      .order_by(RefusedAction.id)).all(),
-    }
-
-
 @bp.route("/repairs/<number>")
 @roles(DESK)
 def order(number: str):
     # the deadlines card polls for itself; a plain request still gets the whole page
-    return _order_page(_order_or_404(number), block="deadlines" if request.args.get("part") == "deadlines" else None)
+    return order_page(order_or_404(number), block="deadlines" if request.args.get("part") == "deadlines" else None)
 
 
 def _action(number: str, form_cls, prefix: str, apply):
-    order = _order_or_404(number)
+    order = order_or_404(number)
     form = form_cls(prefix=prefix)
     if hasattr(form, "technician"):
-        form.technician.choices, _loads = _technician_choices(current_project(), None)
+        form.technician.choices, _loads = technician_choices(current_project(), None)
     if not form.validate_on_submit():
         message = "; ".join(str(m) for errs in form.errors.values() for m in errs)
-        return _order_page(order, status=422, error=message, block="actions")
+        return order_page(order, status=422, error=message, block="actions")
     try:
         apply(order, form)
     except DomainError as e:
         db.session.rollback()
-        return _order_page(_order_or_404(number), status=e.status, error=e.message, block="actions")
+        return order_page(order_or_404(number), status=e.status, error=e.message, block="actions")
     response = redirect_to(url_for("desk.order", number=number))
     return add_trigger(response, "order-changed", number)
 
@@ -290,9 +228,8 @@ def cancel(number: str):
 def print_order(number: str):
     """POST (the order page's print buttons): with the resident's link as a QR code."""
     from ..services.residents.link import qr_data_uri
-    from .residents import print_link
     size = "a4" if request.args.get("size") == "a4" else "a5"
-    order = _order_or_404(number)
+    order = order_or_404(number)
     link = print_link(order)
     return render("print/repair_order.html", order=order, size=size, resident_url=link,
                   resident_qr=qr_data_uri(link) if link else None)
@@ -303,20 +240,20 @@ def print_order(number: str):
 def sheet(number: str):
     """The 派工单 with every revision; corrections are added here, never edited in place."""
     from ..tech.steps import sheet_page
-    return sheet_page(_order_or_404(number), "desk.signature", "desk.photo_file")
+    return sheet_page(order_or_404(number), "desk.signature", "desk.photo_file")
 
 
 @bp.route("/repairs/<number>/signatures/<int:signature_id>")
 @roles(DESK)
 def signature(number: str, signature_id: int):
     from ..tech.steps import signature_file
-    return signature_file(_order_or_404(number), signature_id)
+    return signature_file(order_or_404(number), signature_id)
 
 
 @bp.route(f"/repairs/<number>/photos/<int:photo_id>/<{SIZES}:size>")
 @roles(DESK)
 def photo_file(number: str, photo_id: int, size: str):
-    return photo_response(_order_or_404(number), photo_id, size)
+    return photo_response(order_or_404(number), photo_id, size)
 
 
 @bp.route("/repairs/<number>/correct-sheet", methods=["POST"])
@@ -326,5 +263,3 @@ def correct_sheet(number: str):
     return _action(number, CorrectSheetForm, "correct",
                    lambda o, f: correct(actor(), o, f.reason.data, f.description.data))
 
-
-from . import residents  # noqa: E402,F401  (the resident's link, 服务单 and 回访 routes on this blueprint)

@@ -1,0 +1,58 @@
+"""The desk's order page (报修单): its actions, history, deadlines, what the technician recorded and
+the resident's card — the whole page, or the block an htmx request asks for."""
+from __future__ import annotations
+
+from flask import request
+from sqlalchemy import select
+
+from ..extensions import db
+from ..htmx import is_fragment_request, render
+from ..models import RepairOrder
+from ..models.job import Invoice, Payment, Visit
+from ..models.offline import RefusedAction
+from ..photos import by_kind, photos_of
+from ..services.audit import history
+from ..services.deadlines.table import for_subject
+from ..services.repairs import technician as tech
+from ..web import actor, current_project
+from ..workflow.repair import REPAIR
+from .common import technician_choices
+from .forms import CancelForm, CorrectSheetForm, DispatchForm, ReassignForm
+from .resident_card import resident_context, take_fresh
+
+
+def order_page(order: RepairOrder, status: int = 200, error: str | None = None, block: str | None = None):
+    project = current_project()
+    me = actor()
+    allowed = REPAIR.available(order.state, me.role)
+    dispatch_form = DispatchForm(prefix="dispatch")
+    reassign_form = ReassignForm(prefix="reassign")
+    cancel_form = CancelForm(prefix="cancel")
+    choices, loads = technician_choices(project, None)
+    dispatch_form.technician.choices = choices
+    reassign_form.technician.choices = choices
+    return render("desk/order.html", block=block, order=order, events=history("repair_order", order.id),
+                  deadlines=for_subject(order),
+                  allowed=allowed, dispatch_form=dispatch_form, reassign_form=reassign_form,
+                  cancel_form=cancel_form, loads=loads, error=error, status=status,
+                  created=request.args.get("created"), job=job_summary(order),
+                  correct_form=CorrectSheetForm(prefix="correct"), resident=_resident(order, block))
+
+
+def _resident(order: RepairOrder, block: str | None) -> dict:
+    # the link issued at intake is shown on the first whole page, and only there
+    return resident_context(order, None if block and is_fragment_request() else take_fresh(order))
+
+
+def job_summary(order: RepairOrder) -> dict:
+    """What the technician recorded, for the desk: visits, quote, payment, the signed sheet."""
+    return {
+        "visits": db.session.scalars(select(Visit).where(Visit.order_id == order.id).order_by(Visit.number)).all(),
+        "quote": tech.accepted_quote(order),
+        "payment": db.session.scalar(select(Payment).where(Payment.order_id == order.id)),
+        "invoice": db.session.scalar(select(Invoice).where(Invoice.order_id == order.id)),
+        "sheet": tech.latest_sheet(order),
+        "photos": by_kind(photos_of(order)),
+        "refused": db.session.scalars(select(RefusedAction).where(RefusedAction.order_id == order.id)
+                                      .order_by(RefusedAction.id)).all(),
+    }
