@@ -107,7 +107,7 @@ def _register_globals(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from .admin.views import bp as admin_bp
+    from .admin import blueprint as admin_blueprint
     from .admin.views import password_bp
     from .claims.views import bp as claims_bp
     from .auth.views import bp as auth_bp
@@ -124,7 +124,7 @@ def _register_blueprints(app: Flask) -> None:
     from .tech.steps import bp as job_bp
     from .tech.views import bp as tech_bp
 
-    for bp in (main_bp, auth_bp, desk_blueprint(), deadlines_bp, tech_bp, job_bp, offline_bp, notifications_bp, admin_bp,
+    for bp in (main_bp, auth_bp, desk_blueprint(), deadlines_bp, tech_bp, job_bp, offline_bp, notifications_bp, admin_blueprint(),
                invoices_bp, fees_bp, password_bp, claims_bp, deliveries_bp, message_settings_bp, push_bp):
         app.register_blueprint(bp)
     from .resident.views import bp as resident_bp  # /s/<token> and /robots.txt

@@ -16,7 +16,7 @@ from ..services.audit import history
 from ..services.import_units import parse_area, show_area
 from ..web import actor
 from .forms import CONTACTS, BuildingForm, DepartmentForm, UnitForm
-from .views import ADMINS, bp, scoped, scoped_project
+from .common import ADMINS, bp, scoped, scoped_project
 
 PAGE = 100
 

@@ -23,7 +23,7 @@ from ..services.exports import export as export_xlsx
 from ..services.exports import template as template_xlsx
 from ..web import actor
 from .forms import ImportForm
-from .views import ADMINS, bp, scoped_project
+from .common import ADMINS, bp, scoped_project
 
 KINDS = ("units", "users")
 KEEP_SECONDS = 24 * 3600

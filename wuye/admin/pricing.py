@@ -13,7 +13,7 @@ from ..permissions import roles
 from ..services import DomainError, estate
 from ..web import actor
 from .forms import CategoryForm, LabourForm, PriceItemForm, WindowForm
-from .views import ADMINS, bp, scoped, scoped_project
+from .common import ADMINS, bp, scoped, scoped_project
 
 
 def _events(project: Project, subject_type: str) -> list[AuditEvent]:

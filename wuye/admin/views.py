@@ -5,7 +5,7 @@ project's object answers 404, as everywhere in wuye.
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,29 +20,9 @@ from ..services import DomainError, estate, orgs
 from ..services.audit import history
 from ..services.orgs import set_active
 from ..web import actor, home_url
-from . import display
+from .common import ADMINS, bp, scoped, scoped_project
 from .forms import ChoosePasswordForm, PasswordResetForm, ProjectForm, UserForm
 
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-display.register(bp)
-ADMINS = (Role.ADMIN, Role.PROJECT_MANAGER)
-
-
-def scoped_project(project_id: int) -> Project:
-    project = db.session.get(Project, project_id)
-    if project is None or (current_user.role != Role.ADMIN and current_user.project_id != project.id):
-        abort(404)
-    return project
-
-
-def scoped(model, object_id: int):
-    """An object of a project the user may administer, or 404."""
-    obj = db.session.get(model, object_id)
-    if obj is None or obj.project_id is None and current_user.role != Role.ADMIN:
-        abort(404)
-    if obj.project_id is not None:
-        scoped_project(obj.project_id)
-    return obj
 
 
 def visible_projects() -> list[Project]:
@@ -238,4 +218,3 @@ def choose():
     return render("admin/choose_password.html", form=form, error=error, status=status)
 
 
-from . import estate as _estate_views, imports as _import_views, pricing as _pricing_views  # noqa: E402,F401
