@@ -109,7 +109,7 @@ def _register_globals(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .admin import blueprint as admin_blueprint
     from .admin.views import password_bp
-    from .claims.views import bp as claims_bp
+    from .claims import blueprint as claims_blueprint
     from .auth.views import bp as auth_bp
     from .deadlines.views import bp as deadlines_bp
     from .deliveries.views import bp as deliveries_bp
@@ -125,7 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from .tech.views import bp as tech_bp
 
     for bp in (main_bp, auth_bp, desk_blueprint(), deadlines_bp, tech_bp, job_bp, offline_bp, notifications_bp, admin_blueprint(),
-               invoices_bp, fees_bp, password_bp, claims_bp, deliveries_bp, message_settings_bp, push_bp):
+               invoices_bp, fees_bp, password_bp, claims_blueprint(), deliveries_bp, message_settings_bp, push_bp):
         app.register_blueprint(bp)
     from .resident.views import bp as resident_bp  # /s/<token> and /robots.txt
     app.register_blueprint(resident_bp)

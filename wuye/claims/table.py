@@ -21,7 +21,7 @@ from ..services.orgs import categories
 from ..services.repairs import warranty
 from ..web import actor, current_project
 from ..workflow.repair import DESK
-from .views import bp
+from .common import bp
 
 SEASON = Regexp(r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", message=_l("A season date is month-day, such as 11-15."))
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from flask import Blueprint, Response, request, url_for
-from flask_babel import gettext as _
+from flask import Response, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
@@ -21,8 +20,8 @@ from ..services import DomainError
 from ..services.repairs import claims as svc
 from ..web import actor, current_project
 from ..workflow.repair import DESK
+from .common import bp
 
-bp = Blueprint("claims", __name__, url_prefix="/desk/claims")
 MARKERS = {Role.CS_SUPERVISOR, Role.PROJECT_MANAGER}  # who sends the claim letter and books the money
 
 
@@ -93,4 +92,3 @@ def export():
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
-from . import table  # noqa: E402,F401  (the warranty table's routes on this blueprint)
