@@ -140,6 +140,7 @@ def _work(order, tech: User, dispatched: datetime, rng: random.Random) -> None:
 
     from .models.job import PriceItem
     from .services.repairs import technician as job
+    from .services.repairs import quote as quoting
 
     def signature() -> bytes:
         img = Image.new("RGBA", (480, 160), (255, 255, 255, 0))
@@ -171,8 +172,8 @@ def _work(order, tech: User, dispatched: datetime, rng: random.Random) -> None:
     if order.charge_type == "warranty" and rng.random() < 0.25:  # misuse: paid work even inside the warranty
         step(job.change_charge, "paid", rng.choice(DATA["misuse_reasons"]), minutes=(2, 5))
     item = rng.choice(materials)
-    quote = job.QuoteInput(labour_minutes=rng.choice([30, 60, 90, 120]), lines=[
-        job.QuoteLineInput(name=item.name, unit=item.unit, quantity_milli=1000 * rng.randint(1, 2),
+    quote = quoting.QuoteInput(labour_minutes=rng.choice([30, 60, 90, 120]), lines=[
+        quoting.QuoteLineInput(name=item.name, unit=item.unit, quantity_milli=1000 * rng.randint(1, 2),
                            unit_price_fen=item.price_fen, price_item_id=item.id)])
     if outcome == "declined":
         step(job.decline, quote, DATA["decline_reasons"][rng.randrange(len(DATA["decline_reasons"]))])
@@ -187,7 +188,7 @@ def _work(order, tech: User, dispatched: datetime, rng: random.Random) -> None:
     step(job.note, DATA["work_notes"][rng.randrange(len(DATA["work_notes"]))], minutes=(15, 40))
     step(job.finish, minutes=(1, 10))
     step(job.sign_acceptance, True, signature(), minutes=(2, 6))
-    total = job.accepted_quote(db.session.get(type(order), order.id)).total_fen
+    total = quoting.accepted_quote(db.session.get(type(order), order.id)).total_fen
     if total == 0 and db.session.get(type(order), order.id).charge_type != "paid":
         step(job.pay, job.PaymentInput(method=job.NO_CHARGE, amount_fen=0, receipt_no=""), minutes=(1, 3))
         return

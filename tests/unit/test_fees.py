@@ -9,7 +9,7 @@ from tests.fixtures.payments import pay_order
 from wuye.extensions import db
 from wuye.models.job import FeeHandover
 from wuye.services import Actor, DomainError, InvalidInput
-from wuye.services.repairs import fees, technician
+from wuye.services.repairs import fees
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_the_cash_a_technician_holds_is_each_unhanded_cash_payment(org, make_ord
     assert fees.held_count(org.p1.id) == 1
 
 
-@pytest.mark.parametrize("confirm", [fees.receive, technician.confirm_handover], ids=["receive", "confirm_handover"])
+@pytest.mark.parametrize("confirm", [fees.receive, fees.confirm_handover], ids=["receive", "confirm_handover"])
 def test_a_difference_is_recorded_only_with_a_note(org, make_order, clock, officer, confirm):
     """The rule is the service's, whichever entry is called (the CLI, the demo, a view)."""
     from wuye.models import AuditEvent, Notification
@@ -56,7 +56,7 @@ def test_a_difference_is_recorded_only_with_a_note(org, make_order, clock, offic
 
 def test_the_amount_expected_needs_no_note(org, make_order, clock, officer):
     payment = pay_order(org, make_order(technician=org.users["technician"]))
-    h = technician.confirm_handover(officer, payment, 12000)
+    h = fees.confirm_handover(officer, payment, 12000)
     assert h.difference_fen == 0 and h.note is None
 
 
@@ -64,7 +64,7 @@ def test_the_amount_expected_needs_no_note(org, make_order, clock, officer):
 def test_an_amount_received_outside_0_to_a_million_yuan_is_refused(org, make_order, clock, officer, received):
     payment = pay_order(org, make_order(technician=org.users["technician"]))
     with pytest.raises(InvalidInput):
-        technician.confirm_handover(officer, payment, received, "数错了")
+        fees.confirm_handover(officer, payment, received, "数错了")
     assert db.session.scalar(db.select(db.func.count()).select_from(FeeHandover)) == 0
 
 

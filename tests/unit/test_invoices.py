@@ -18,7 +18,7 @@ def test_a_requested_invoice_waits_for_its_number_then_for_the_technician(org, m
     assert [r.order.number for r in waiting] == [order.number] and waiting[0].amount_fen == 12000
     assert invoices.to_issue_count(org.p1.id) == 1 and invoices.to_issue_count(org.p2.id) == 0
 
-    svc.issue_invoice(Actor(org.users["clerk"], "x"), waiting[0].invoice, "No.04412345")
+    invoices.issue_invoice(Actor(org.users["clerk"], "x"), waiting[0].invoice, "No.04412345")
     assert invoices.to_issue(org.p1.id) == []
     assert [r.invoice.number for r in invoices.to_deliver(org.p1.id)] == ["No.04412345"]
     assert [r.order.id for r in invoices.to_deliver(org.p1.id, org.users["technician"].id)] == [order.id]

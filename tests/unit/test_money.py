@@ -99,9 +99,10 @@ def test_the_fee_follows_one_rounding_rule(case):
 
 def test_the_quote_service_uses_the_same_rule(org, ctx):
     from wuye.services.repairs import technician as svc
-    rate = svc.labour_rate(org.p1.id)
-    lines = [svc.QuoteLineInput("水管", "m", 1100, 333), svc.QuoteLineInput("垫片", "个", 500, 5)]
-    labour, materials, total, out = svc.compute(org.p1.id, svc.QuoteInput(labour_minutes=20, lines=lines))
+    from wuye.services.repairs import quote as quoting
+    rate = quoting.labour_rate(org.p1.id)
+    lines = [quoting.QuoteLineInput("水管", "m", 1100, 333), quoting.QuoteLineInput("垫片", "个", 500, 5)]
+    labour, materials, total, out = quoting.compute(org.p1.id, quoting.QuoteInput(labour_minutes=20, lines=lines))
     assert labour == money.labour_fen(rate, 20) and [a for _l, _p, a in out] == [366, 3]
     assert total == labour + materials == labour + 369
 

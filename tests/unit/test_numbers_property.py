@@ -19,6 +19,8 @@ from wuye.models.job import FeeHandover, Payment, PriceItem, Quote, QuoteLine
 from wuye.numbers import INT_MAX
 from wuye.services import Actor, DomainError, InvalidInput
 from wuye.services.repairs import technician as svc
+from wuye.services.repairs import fees as fee_desk
+from wuye.services.repairs import quote as quoting
 
 EDGES = [0, 1, -1, money.MAX_FEN, money.MAX_FEN + 1, INT_MAX, INT_MAX + 1, 2 ** 63, -(2 ** 63), 10 ** 30]
 
@@ -77,13 +79,13 @@ def test_a_quote_in_range_is_stored_exactly_and_any_other_is_refused_whole(org, 
     name = "service: quote consent (minutes, quantities, prices)"
     COUNT[name] += 1
     order = on_site.get()
-    q = svc.QuoteInput(labour_minutes=minutes, lines=[
-        svc.QuoteLineInput(name=tap.name, unit=tap.unit, quantity_milli=qty, unit_price_fen=price,
+    q = quoting.QuoteInput(labour_minutes=minutes, lines=[
+        quoting.QuoteLineInput(name=tap.name, unit=tap.unit, quantity_milli=qty, unit_price_fen=price,
                            price_item_id=tap.id if listed else None, price_reason="旧款" if listed else None)
         for qty, price, listed in lines])
     fits = (0 <= minutes <= money.MAX_MINUTES
             and all(0 < qty <= money.MAX_QUANTITY_MILLI and 0 <= price <= money.MAX_FEN for qty, price, _ in lines))
-    fee = money.fee(svc.labour_rate(org.p1.id), minutes, [(p, qty) for qty, p, _ in lines]) if fits else None
+    fee = money.fee(quoting.labour_rate(org.p1.id), minutes, [(p, qty) for qty, p, _ in lines]) if fits else None
     if fits and fee.total_fen > money.MAX_FEN:
         fits = False
     before = counts()
@@ -155,7 +157,7 @@ def test_cash_received_in_range_is_stored_exactly_and_a_difference_needs_a_note(
     noted = bool((note or "").strip())
     fits = 0 <= received <= money.MAX_FEN and (received == payment.amount_fen or noted)
     try:
-        h = svc.confirm_handover(officer, payment, received, note)
+        h = fee_desk.confirm_handover(officer, payment, received, note)
     except InvalidInput:
         outcome(name, False)
         assert not fits

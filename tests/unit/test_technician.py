@@ -11,6 +11,10 @@ from wuye.models import AuditEvent, Deadline, RepairOrder
 from wuye.models.job import FeeHandover, Invoice, Payment, PriceItem, Quote, SheetRevision, Visit
 from wuye.services import Actor, DomainError, NotAllowed
 from wuye.services.repairs import technician as svc
+from wuye.services.repairs import fees as fee_desk
+from wuye.services.repairs import invoices as invoice_desk
+from wuye.services.repairs import quote as quoting
+from wuye.services.repairs import sheet as dispatch_sheet
 from wuye.services.repairs.uploads import InvalidUpload
 
 
@@ -46,13 +50,13 @@ def tap(org) -> PriceItem:
     return db.session.scalar(db.select(PriceItem).where(PriceItem.project_id == org.p1.id, PriceItem.code == "tap"))
 
 
-def a_quote(org, **kw) -> svc.QuoteInput:
+def a_quote(org, **kw) -> quoting.QuoteInput:
     item = tap(org)
-    line = svc.QuoteLineInput(name=item.name, unit=item.unit, quantity_milli=1000, unit_price_fen=item.price_fen,
+    line = quoting.QuoteLineInput(name=item.name, unit=item.unit, quantity_milli=1000, unit_price_fen=item.price_fen,
                               price_item_id=item.id)
     for k, v in kw.items():
         setattr(line, k, v)
-    return svc.QuoteInput(labour_minutes=90, lines=[line])
+    return quoting.QuoteInput(labour_minutes=90, lines=[line])
 
 
 def in_progress(tech, org, order):
@@ -116,20 +120,20 @@ def test_a_housing_officer_cannot_alter_an_order(org, job, clock):
 
 
 def test_the_fee_is_labour_plus_materials_in_fen(org):
-    labour, materials, total, _lines = svc.compute(org.p1.id, a_quote(org))
+    labour, materials, total, _lines = quoting.compute(org.p1.id, a_quote(org))
     assert (labour, materials, total) == (7500, 4500, 12000)  # 1.5 h at ¥50 + one tap at ¥45
 
 
 def test_a_price_that_differs_from_the_price_list_needs_a_reason(org):
     with pytest.raises(DomainError):
-        svc.compute(org.p1.id, a_quote(org, unit_price_fen=3000))
-    _l, _m, total, _ = svc.compute(org.p1.id, a_quote(org, unit_price_fen=3000, price_reason="老客户优惠"))
+        quoting.compute(org.p1.id, a_quote(org, unit_price_fen=3000))
+    _l, _m, total, _ = quoting.compute(org.p1.id, a_quote(org, unit_price_fen=3000, price_reason="老客户优惠"))
     assert total == 7500 + 3000
 
 
 def test_negative_quantities_are_refused(org):
     with pytest.raises(DomainError):
-        svc.compute(org.p1.id, a_quote(org, quantity_milli=-1000))
+        quoting.compute(org.p1.id, a_quote(org, quantity_milli=-1000))
 
 
 def test_consent_needs_the_customers_signature_and_starts_the_work(tech, org, job, clock):
@@ -208,17 +212,17 @@ def complete_to_signature(tech, org, job):
 
 def test_the_signed_dispatch_sheet_cannot_change_a_correction_makes_a_new_revision(tech, org, job, clock):
     sheet = complete_to_signature(tech, org, job)
-    assert svc.sheet_intact(sheet)
+    assert dispatch_sheet.sheet_intact(sheet)
     clerk = Actor(org.users["clerk"], "x")
-    svc.correct_sheet(clerk, db.session.get(RepairOrder, job.id), "描述笔误", "更换厨房水龙头")
+    dispatch_sheet.correct_sheet(clerk, db.session.get(RepairOrder, job.id), "描述笔误", "更换厨房水龙头")
     revs = db.session.scalars(db.select(SheetRevision).where(SheetRevision.order_id == job.id)
                               .order_by(SheetRevision.revision)).all()
     assert [r.revision for r in revs] == [1, 2]
-    assert revs[0].content["description"] == "水龙头漏水" and svc.sheet_intact(revs[0])
+    assert revs[0].content["description"] == "水龙头漏水" and dispatch_sheet.sheet_intact(revs[0])
     assert revs[1].content["description"] == "更换厨房水龙头" and revs[1].signature_id is None
     # tampering with the stored content is detected
     revs[0].content = {**revs[0].content, "description": "changed"}
-    assert not svc.sheet_intact(revs[0])
+    assert not dispatch_sheet.sheet_intact(revs[0])
     db.session.rollback()
 
 
@@ -240,7 +244,7 @@ def test_the_invoice_round_trip(tech, org, job, clock):
     invoice = db.session.scalar(db.select(Invoice))
     with pytest.raises(DomainError):
         svc.deliver_invoice(step(tech, job))  # not issued yet
-    svc.issue_invoice(Actor(org.users["clerk"], "x"), invoice, "No.12345678")
+    invoice_desk.issue_invoice(Actor(org.users["clerk"], "x"), invoice, "No.12345678")
     svc.deliver_invoice(step(tech, job))
     assert db.session.get(Invoice, invoice.id).delivered_at is not None
 
@@ -250,11 +254,11 @@ def test_a_fee_handover_with_a_difference_is_flagged_with_both_names(tech, org, 
     payment = svc.pay(step(tech, job), svc.PaymentInput("cash", 12000, "R-9"))
     officer = Actor(org.users["housing_officer"], "x")
     with pytest.raises(NotAllowed):
-        svc.confirm_handover(Actor(org.users["clerk"], "x"), payment, 12000)
-    h = svc.confirm_handover(officer, payment, 11000, "少100元")
+        fee_desk.confirm_handover(Actor(org.users["clerk"], "x"), payment, 12000)
+    h = fee_desk.confirm_handover(officer, payment, 11000, "少100元")
     assert h.difference_fen == -1000
     with pytest.raises(DomainError):
-        svc.confirm_handover(officer, payment, 12000)  # once per payment
+        fee_desk.confirm_handover(officer, payment, 12000)  # once per payment
     event = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "fee_handover"))
     assert event.actor_id == org.users["housing_officer"].id and event.changes["technician"]
     assert db.session.scalar(db.select(db.func.count()).select_from(FeeHandover)) == 1

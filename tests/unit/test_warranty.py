@@ -14,6 +14,7 @@ from wuye.models import AuditEvent, Building, RepairOrder
 from wuye.services import InvalidInput
 from wuye.services import orgs
 from wuye.services.repairs import technician as svc
+from wuye.services.repairs import sheet as dispatch_sheet
 from wuye.services.repairs import warranty
 
 
@@ -177,7 +178,7 @@ def test_a_free_repair_records_hours_and_materials_and_0_is_due(estate, make_ord
     assert quote.labour_fen == 7500 and quote.materials_fen == 4500  # 1.5 h at ¥50, one tap at ¥45
     svc.finish(step(tech, order))
     svc.sign_acceptance(step(tech, order), True, signature_png())
-    assert svc.latest_sheet(order).content["charge_type"] == "warranty"
+    assert dispatch_sheet.latest_sheet(order).content["charge_type"] == "warranty"
     payment = svc.pay(step(tech, order), svc.PaymentInput(method="none", amount_fen=0, receipt_no=""))
     assert payment.amount_fen == 0 and db.session.get(RepairOrder, order.id).state == "completed"
 

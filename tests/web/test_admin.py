@@ -143,7 +143,7 @@ def test_a_user_gets_department_and_direct_superior_on_the_user_page(org, as_rol
 
 
 def test_a_new_window_and_category_are_offered_at_intake_and_the_labour_rate_in_the_quote(org, as_role):
-    from wuye.services.repairs.technician import labour_rate
+    from wuye.services.repairs.quote import labour_rate
     manager = as_role("project_manager")
     manager.get(f"/admin/projects/{org.p1.id}/windows")
     assert manager.post(f"/admin/projects/{org.p1.id}/windows",

@@ -13,7 +13,8 @@ from ..models.offline import RefusedAction
 from ..photos import by_kind, photos_of
 from ..services.audit import history
 from ..services.deadlines.table import for_subject
-from ..services.repairs import technician as tech
+from ..services.repairs import quote as quoting
+from ..services.repairs import sheet as dispatch_sheet
 from ..web import actor, current_project
 from ..workflow.repair import REPAIR
 from .common import technician_choices
@@ -48,10 +49,10 @@ def job_summary(order: RepairOrder) -> dict:
     """What the technician recorded, for the desk: visits, quote, payment, the signed sheet."""
     return {
         "visits": db.session.scalars(select(Visit).where(Visit.order_id == order.id).order_by(Visit.number)).all(),
-        "quote": tech.accepted_quote(order),
+        "quote": quoting.accepted_quote(order),
         "payment": db.session.scalar(select(Payment).where(Payment.order_id == order.id)),
         "invoice": db.session.scalar(select(Invoice).where(Invoice.order_id == order.id)),
-        "sheet": tech.latest_sheet(order),
+        "sheet": dispatch_sheet.latest_sheet(order),
         "photos": by_kind(photos_of(order)),
         "refused": db.session.scalars(select(RefusedAction).where(RefusedAction.order_id == order.id)
                                       .order_by(RefusedAction.id)).all(),

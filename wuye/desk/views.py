@@ -259,7 +259,7 @@ def photo_file(number: str, photo_id: int, size: str):
 @bp.route("/repairs/<number>/correct-sheet", methods=["POST"])
 @roles(DESK)
 def correct_sheet(number: str):
-    from ..services.repairs.technician import correct_sheet as correct
+    from ..services.repairs.sheet import correct_sheet as correct
     return _action(number, CorrectSheetForm, "correct",
                    lambda o, f: correct(actor(), o, f.reason.data, f.description.data))
 

@@ -14,7 +14,7 @@ from ..numbers import arg_id
 from ..permissions import roles
 from ..services import DomainError
 from ..services.repairs import invoices as queue
-from ..services.repairs.technician import issue_invoice
+from ..services.repairs.invoices import issue_invoice
 from ..fees.forms import method_labels
 from ..web import actor, current_project
 from ..workflow.repair import DESK

@@ -31,6 +31,8 @@ from ..services import DomainError, InvalidInput, idempotency
 from ..services.deadlines import table as deadlines
 from ..services.repairs import charging
 from ..services.repairs import technician as svc
+from ..services.repairs import quote as quoting
+from ..services.repairs import sheet as dispatch_sheet
 from ..numbers import id_or_zero
 from ..services.audit import history, record
 from ..services.repairs.uploads import path_of
@@ -81,11 +83,11 @@ def job_context(order: RepairOrder) -> dict:
     return {
         "order": order, "project": project, "visit": visit, "checklist": svc.CHECKLIST,
         "allowed": svc.REPAIR.available(order.state, Role.TECHNICIAN),
-        "quote": svc.accepted_quote(order), "quotes": quotes,
-        "price_list": svc.price_list(order.project_id), "labour_rate": svc.labour_rate(order.project_id),
+        "quote": quoting.accepted_quote(order), "quotes": quotes,
+        "price_list": quoting.price_list(order.project_id), "labour_rate": quoting.labour_rate(order.project_id),
         "notes": db.session.scalars(select(WorkNote).where(WorkNote.order_id == order.id).order_by(WorkNote.id)).all(),
         "photos": photos, "photos_by_kind": by_kind(photos),
-        "sheet": svc.latest_sheet(order),
+        "sheet": dispatch_sheet.latest_sheet(order),
         "invoice": db.session.scalar(select(Invoice).where(Invoice.order_id == order.id)),
         "deadline": deadlines.running_by_subject("repair_order", [order.id]).get(order.id),
         "door_form": f.DoorForm(prefix="door"), "quote_form": f.QuoteForm(prefix="q"),
@@ -265,7 +267,7 @@ def _door(s, form):
     svc.at_door(s, form.shoe_choice.data, form.furniture_consent.data)
 
 
-def quote_input(form: f.QuoteForm) -> svc.QuoteInput:
+def quote_input(form: f.QuoteForm) -> quoting.QuoteInput:
     """Material lines come as parallel lists: q-item, q-name, q-unit, q-qty, q-price, q-reason."""
     get = request.form.getlist
     lines = []
@@ -277,7 +279,7 @@ def quote_input(form: f.QuoteForm) -> svc.QuoteInput:
         if item.strip() and listed is None:
             raise InvalidInput(_("Choose materials from this project's price list."))
         try:
-            lines.append(svc.QuoteLineInput(
+            lines.append(quoting.QuoteLineInput(
                 name=name.strip() or (listed.name if listed else ""), unit=(unit or (listed.unit if listed else ""))[:10],
                 quantity_milli=money.parse_quantity(qty),
                 unit_price_fen=money.parse_yuan(price) if price.strip() else (listed.price_fen if listed else 0),
@@ -286,7 +288,7 @@ def quote_input(form: f.QuoteForm) -> svc.QuoteInput:
             raise InvalidInput(e.message) from None
     if len(lines) > 20:
         raise InvalidInput(_("At most 20 material lines."))
-    return svc.QuoteInput(labour_minutes=form.labour_hours.value, lines=lines)
+    return quoting.QuoteInput(labour_minutes=form.labour_hours.value, lines=lines)
 
 
 def _signature_bytes(form) -> bytes | None:
@@ -374,7 +376,7 @@ def _delivered(s, form):
 def show(number: str):
     """给客户看: the order in large type, to hand the phone to the customer."""
     order = my_job(number)
-    return render("tech/show.html", order=order, quote=svc.accepted_quote(order),
+    return render("tech/show.html", order=order, quote=quoting.accepted_quote(order),
                   draft=db.session.scalar(select(Quote).where(Quote.order_id == order.id)
                                           .order_by(Quote.revision.desc()).limit(1)))
 
@@ -388,8 +390,8 @@ def sheet(number: str):
 def sheet_page(order: RepairOrder, signature_endpoint: str, photo_endpoint: str):
     sheets = db.session.scalars(select(SheetRevision).where(SheetRevision.order_id == order.id)
                                 .order_by(SheetRevision.revision)).all()
-    return render("print/dispatch_sheet.html", order=order, quote=svc.accepted_quote(order), sheets=sheets,
-                  intact={s.id: svc.sheet_intact(s) for s in sheets}, signature_endpoint=signature_endpoint,
+    return render("print/dispatch_sheet.html", order=order, quote=quoting.accepted_quote(order), sheets=sheets,
+                  intact={s.id: dispatch_sheet.sheet_intact(s) for s in sheets}, signature_endpoint=signature_endpoint,
                   photo_endpoint=photo_endpoint, photos=by_kind(photos_of(order)),
                   visits=db.session.scalars(select(Visit).where(Visit.order_id == order.id).order_by(Visit.number)).all(),
                   payment=db.session.scalar(select(svc.Payment).where(svc.Payment.order_id == order.id)),

@@ -1,24 +1,28 @@
 """Fees to the housing officer (房管员): the cash technicians hold, its handover, the day's reconciliation.
 
-A handover is recorded by `technician.confirm_handover`, one per cash payment. `receive` adds the
-one rule of this desk: a difference is recorded only with a note of what was said, so the
-reconciliation can explain every yuan.
+A handover is recorded by `confirm_handover`, one per cash payment: a difference is recorded only
+with a note of what was said, so the reconciliation can explain every yuan.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased, joinedload
 
+from ... import money
 from ...clock import now as clock_now
+from ...database import transaction
 from ...extensions import db
 from ...i18n import day_bounds_utc
-from ...models import RepairOrder, User
+from ...models import RepairOrder, Role, User
 from ...models.job import FeeHandover, Payment
-from .. import Actor, DomainError
-from .technician import PAY_METHODS, confirm_handover
+from .. import Actor, DomainError, InvalidInput, NotAllowed
+from ..audit import record
+from ..notifications import notify
+from .technician import PAY_METHODS, SUBJECT
 
 
 @dataclass
@@ -216,3 +220,34 @@ def reconcile(project_id: int, day: date, tz: str | None) -> Reconciliation:
         .outerjoin(FeeHandover, FeeHandover.payment_id == Payment.id)
         .where(*in_day, Payment.method == "cash", FeeHandover.id.is_(None))) or 0
     return Reconciliation(day, technicians, methods, int(still_held))
+
+
+def confirm_handover(actor: Actor, payment: Payment, received_fen: int, note_text: str | None = None) -> FeeHandover:
+    """The housing officer counts the cash of one order; a difference needs a note (what the
+    technician said) and is flagged with both names."""
+    if actor.role != Role.HOUSING_OFFICER:
+        raise NotAllowed(_("Only the housing officer receives fees."))
+    if received_fen < 0:
+        raise InvalidInput(_("The amount cannot be negative."))
+    if received_fen > money.MAX_FEN:
+        raise InvalidInput(_("That amount is too large: at most ¥1,000,000.00."))
+    note = (note_text or "").strip() or None
+    with transaction():
+        payment = db.session.get(Payment, payment.id)
+        if payment is None or payment.project_id != actor.user.project_id or payment.method != "cash":
+            raise DomainError(_("No cash payment to receive here."))
+        if db.session.scalar(select(FeeHandover).where(FeeHandover.payment_id == payment.id)):
+            raise DomainError(_("This payment was already handed over."))
+        if received_fen != payment.amount_fen and note is None:
+            raise InvalidInput(_("The amount received differs from the amount expected: note what the technician said."))
+        h = FeeHandover(payment_id=payment.id, project_id=payment.project_id, technician_id=payment.technician_id,
+                        officer_id=actor.user.id, expected_fen=payment.amount_fen, received_fen=received_fen,
+                        note=note, confirmed_at=clock_now())
+        db.session.add(h)
+        order = db.session.get(RepairOrder, payment.order_id)
+        record(actor, "fee_handover", SUBJECT, order.id, order.project_id, expected_fen=payment.amount_fen,
+               received_fen=received_fen, technician=payment.technician.name)
+        if received_fen != payment.amount_fen:
+            notify(payment.technician, "fee_difference", link="/tech/fees", number=order.number,
+                   expected=payment.amount_fen, received=received_fen)
+    return h

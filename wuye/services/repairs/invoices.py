@@ -1,18 +1,26 @@
 """发票 queues: requested at payment, issued by customer service, delivered by the technician.
 
-Issuing and delivering are `technician.issue_invoice` / `technician.deliver_invoice`; this module
-only answers "what is waiting, and for whom".
+The desk issues here (`issue_invoice`); the technician's delivery is a step
+(`technician.deliver_invoice`); the queues answer "what is waiting, and for whom".
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
+from ...clock import now as clock_now
+from ...database import locked, transaction
 from ...extensions import db
 from ...models import RepairOrder
 from ...models.job import Invoice, Payment
+from .. import Actor, DomainError, InvalidInput
+from ..audit import record
+from ..notifications import notify
+
+SUBJECT = "repair_order"
 
 
 @dataclass
@@ -57,3 +65,20 @@ def to_issue_count(project_id: int) -> int:
 def in_project(project_id: int, invoice_id: int) -> Invoice | None:
     invoice = db.session.get(Invoice, invoice_id)
     return invoice if invoice is not None and invoice.project_id == project_id else None
+
+
+def issue_invoice(actor: Actor, invoice: Invoice, number: str) -> Invoice:
+    number = (number or "").strip()
+    if not number or len(number) > 40:
+        raise InvalidInput(_("Enter the invoice number."))
+    with transaction():
+        invoice = locked(invoice)
+        if invoice.issued_at is not None:
+            raise DomainError(_("This invoice was already issued."))
+        invoice.number, invoice.issued_at, invoice.issued_by_id = number, clock_now(), actor.user.id
+        order = db.session.get(RepairOrder, invoice.order_id)
+        record(actor, "invoice_issued", SUBJECT, order.id, order.project_id, invoice=number)
+        if order.technician is not None:
+            notify(order.technician, "invoice_to_deliver", link=f"/tech/jobs/{order.number}", number=order.number,
+                   invoice=number)
+    return invoice

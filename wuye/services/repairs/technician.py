@@ -1,4 +1,5 @@
-"""The technician at the door (A2), one function per step.
+"""The technician at the door (A2), one function per step (the quote is quote.py, the signed 派工单
+sheet.py, signatures bound by digest signatures.py).
 
 Each step is one self-contained request (so the offline outbox can replay it): it names the
 order, carries the time it happened on the phone, and commits in one transaction with its audit
@@ -7,10 +8,8 @@ event and deadline changes.
 from __future__ import annotations
 
 import contextlib
-import hashlib
-import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -20,16 +19,16 @@ from ...clock import now as clock_now
 from ...database import locked, transaction
 from ...extensions import db
 from ...models import RepairOrder, Role
-from ...models.job import (FeeHandover, Invoice, Payment, Photo, PriceItem, Quote, QuoteLine, SheetRevision,
-                          Signature, Visit, WorkNote)
+from ...models.job import Invoice, Payment, Photo, Quote, SheetRevision, Visit, WorkNote
 from ...workflow.repair import REPAIR, RepairState
 from .. import Actor, DomainError, InvalidInput, NotAllowed, times
 from ..deadlines import table as deadlines
 from . import charging, uploads
+from .quote import QuoteInput, accepted_quote, new_quote
+from .sheet import sheet_content
+from .signatures import digest, sign
 from ..audit import record
-from ..notifications import notify
 from ... import money
-from ...numbers import get_by_id
 
 SUBJECT = "repair_order"
 CHECKLIST = ("understood", "uniform", "badge", "cloth_covers", "tools_parts")
@@ -194,122 +193,15 @@ def change_charge(s: Step, charge_type: str, reason: str) -> RepairOrder:
     return order
 
 
-# ---- the quote and the customer's consent ---------------------------------------------------
-
-@dataclass
-class QuoteLineInput:
-    name: str
-    unit: str
-    quantity_milli: int
-    unit_price_fen: int
-    price_item_id: int | None = None
-    price_reason: str | None = None
-
-
-@dataclass
-class QuoteInput:
-    labour_minutes: int
-    lines: list[QuoteLineInput] = field(default_factory=list)
-
-
-def labour_rate(project_id: int) -> int:
-    item = db.session.scalar(select(PriceItem).where(PriceItem.project_id == project_id,
-                                                     PriceItem.kind == "labour", PriceItem.active.is_(True)))
-    return item.price_fen if item else 0
-
-
-def price_list(project_id: int) -> list[PriceItem]:
-    return list(db.session.scalars(select(PriceItem).where(
-        PriceItem.project_id == project_id, PriceItem.kind == "material", PriceItem.active.is_(True))
-        .order_by(PriceItem.name)))
-
-
-def compute(project_id: int, q: QuoteInput) -> tuple[int, int, int, list[tuple[QuoteLineInput, int | None, int]]]:
-    """(labour, materials, total, lines with list price and amount) in fen, checked; the rounding
-    is wuye.money's, the one the phone previews."""
-    if not (0 <= q.labour_minutes <= money.MAX_MINUTES):
-        raise InvalidInput(_("Labour hours must be between 0 and 24."))
-    out = []
-    for line in q.lines:
-        if not line.name.strip():
-            raise InvalidInput(_("Every material line needs a name."))
-        if line.quantity_milli <= 0:
-            raise InvalidInput(_("Quantities must be more than zero."))
-        if line.quantity_milli > money.MAX_QUANTITY_MILLI:
-            raise InvalidInput(_("A quantity is at most 10,000."))
-        if line.unit_price_fen < 0:
-            raise InvalidInput(_("Prices cannot be negative."))
-        if line.unit_price_fen > money.MAX_FEN:
-            raise InvalidInput(_("That amount is too large: at most ¥1,000,000.00."))
-        listed = None
-        if line.price_item_id:
-            item = get_by_id(PriceItem, line.price_item_id)
-            if item is None or item.project_id != project_id:
-                raise InvalidInput(_("Choose materials from this project's price list."))
-            listed = item.price_fen
-            if line.unit_price_fen != listed and not (line.price_reason or "").strip():
-                raise InvalidInput(_("A price that differs from the price list needs a reason."))
-        out.append((line, listed))
-    try:
-        fee = money.fee(labour_rate(project_id), q.labour_minutes,
-                        [(line.unit_price_fen, line.quantity_milli) for line, _listed in out])
-    except money.NumberError as e:
-        raise InvalidInput(e.message) from None
-    return (fee.labour_fen, fee.total_fen - fee.labour_fen, fee.total_fen,
-            [(line, listed, amount) for (line, listed), amount in zip(out, fee.line_fen)])
-
-
-def _digest(content: dict) -> str:
-    return hashlib.sha256(json.dumps(content, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-
-
-def _quote_content(order: RepairOrder, revision: int, minutes: int, rate: int, total: int, lines) -> dict:
-    return {"order": order.number, "revision": revision, "labour_minutes": minutes, "labour_rate_fen": rate,
-            "total_fen": total, "charge_type": order.charge_type,
-            "lines": [{"name": ln.name.strip(), "unit": ln.unit, "quantity_milli": ln.quantity_milli,
-                       "unit_price_fen": ln.unit_price_fen} for ln, _listed, _amount in lines]}
-
-
-def _signature(order: RepairOrder, purpose: str, png: bytes | None, content_digest: str, at: datetime) -> Signature:
-    checked = uploads.check_signature(png)
-    uploads.store("signatures", checked)
-    sig = Signature(order_id=order.id, purpose=purpose, png_sha256=checked.sha256, size_bytes=len(checked.data),
-                    width=checked.width, height=checked.height, content_digest=content_digest, signed_at=at,
-                    received_at=clock_now())
-    db.session.add(sig)
-    db.session.flush()
-    return sig
-
-
-def _new_quote(order: RepairOrder, q: QuoteInput) -> Quote:
-    labour, materials, total, lines = compute(order.project_id, q)
-    if charging.is_free(order.charge_type):
-        # hours and materials are still recorded, at the price list's value (the cost to claim); ¥0 due
-        if any(listed is not None and ln.unit_price_fen != listed for ln, listed, _amount in lines):
-            raise InvalidInput(_("A free repair records materials at the price list's value."))
-        total = 0
-    revision = (db.session.scalar(select(func.max(Quote.revision)).where(Quote.order_id == order.id)) or 0) + 1
-    rate = labour_rate(order.project_id)
-    quote = Quote(order_id=order.id, revision=revision, labour_minutes=q.labour_minutes, labour_rate_fen=rate,
-                  labour_fen=labour, materials_fen=materials, total_fen=total, charge_type=order.charge_type,
-                  content_digest=_digest(_quote_content(order, revision, q.labour_minutes, rate, total, lines)))
-    for i, (ln, listed, amount) in enumerate(lines):
-        quote.lines.append(QuoteLine(position=i, price_item_id=ln.price_item_id, name=ln.name.strip(), unit=ln.unit,
-                                     quantity_milli=ln.quantity_milli, unit_price_fen=ln.unit_price_fen,
-                                     list_price_fen=listed, price_reason=(ln.price_reason or "").strip() or None,
-                                     amount_fen=amount))
-    db.session.add(quote)
-    db.session.flush()
-    return quote
-
+# ---- the customer's consent to the quote ----------------------------------------------------
 
 def consent(s: Step, q: QuoteInput, signature_png: bytes | None) -> Quote:
     """The customer agrees to hours, materials and fee, and signs: work may start."""
     with _acting(s, "consent") as act:
         order, at = act.order, act.at
-        quote = _new_quote(order, q)
+        quote = new_quote(order, q)
         quote.decision, quote.decided_at = "consented", at
-        quote.signature_id = _signature(order, "quote", signature_png, quote.content_digest, at).id
+        quote.signature_id = sign(order, "quote", signature_png, quote.content_digest, at).id
         act.audit("consent", total_fen=quote.total_fen, quote=quote.revision)
     return quote
 
@@ -321,18 +213,13 @@ def decline(s: Step, q: QuoteInput, reason: str) -> Quote:
         raise InvalidInput(_("Note why the customer declined."))
     with _acting(s, "decline") as act:
         order, at = act.order, act.at
-        quote = _new_quote(order, q)
+        quote = new_quote(order, q)
         quote.decision, quote.decided_at, quote.decline_reason = "declined", at, reason
         current_visit(order).outcome, current_visit(order).outcome_reason = "declined", reason
         order.closed_at = at
         deadlines.close_for_subject(order, at)
         act.audit("decline", reason=reason, total_fen=quote.total_fen)
     return quote
-
-
-def accepted_quote(order: RepairOrder) -> Quote | None:
-    return db.session.scalar(select(Quote).where(Quote.order_id == order.id, Quote.decision == "consented")
-                             .order_by(Quote.revision.desc()).limit(1))
 
 
 # ---- work -----------------------------------------------------------------------------------
@@ -413,23 +300,6 @@ def finish(s: Step) -> RepairOrder:
 
 # ---- acceptance: the signed 派工单 ------------------------------------------------------------
 
-def sheet_content(order: RepairOrder, demonstrated: bool) -> dict:
-    quote = accepted_quote(order)
-    visits = db.session.scalars(select(Visit).where(Visit.order_id == order.id).order_by(Visit.number)).all()
-    return {
-        "order": order.number, "unit": order.unit.label, "description": order.description,
-        "charge_type": order.charge_type,
-        "technician": order.technician.name if order.technician else None,
-        "quote": None if quote is None else {
-            "revision": quote.revision, "labour_minutes": quote.labour_minutes, "total_fen": quote.total_fen,
-            "lines": [{"name": ln.name, "quantity_milli": ln.quantity_milli, "unit_price_fen": ln.unit_price_fen}
-                      for ln in quote.lines]},
-        "visits": [{"number": v.number, "arrived_at": v.arrived_at.isoformat() if v.arrived_at else None,
-                    "outcome": v.outcome} for v in visits],
-        "demonstrated": bool(demonstrated),
-    }
-
-
 def sign_acceptance(s: Step, demonstrated: bool, signature_png: bytes | None) -> SheetRevision:
     """The customer inspects; the technician has shown it working; the customer signs the 派工单."""
     if not demonstrated:
@@ -439,50 +309,18 @@ def sign_acceptance(s: Step, demonstrated: bool, signature_png: bytes | None) ->
         visit = current_visit(order)
         visit.outcome = "done"
         content = sheet_content(order, demonstrated)
-        digest = _digest(content)
+        content_digest = digest(content)
         revision = (db.session.scalar(select(func.max(SheetRevision.revision))
                                       .where(SheetRevision.order_id == order.id)) or 0) + 1
-        sig = _signature(order, "acceptance", signature_png, digest, at)
-        sheet = SheetRevision(order_id=order.id, revision=revision, content=content, content_digest=digest,
+        sig = sign(order, "acceptance", signature_png, content_digest, at)
+        sheet = SheetRevision(order_id=order.id, revision=revision, content=content, content_digest=content_digest,
                               signature_id=sig.id, created_at=at)
         db.session.add(sheet)
         act.audit("sign_acceptance", sheet=revision)
     return sheet
 
 
-def correct_sheet(actor: Actor, order: RepairOrder, reason: str, description: str) -> SheetRevision:
-    """A correction of the signed 派工单 adds a revision; the signed one stays as it was."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput(_("A correction needs a reason."))
-    with transaction():
-        order = locked(order)
-        last = latest_sheet(order)
-        if last is None:
-            raise DomainError(_("There is no signed dispatch sheet to correct."))
-        content = dict(last.content)
-        content["description"] = description.strip() or content["description"]
-        content["corrects"] = last.revision
-        sheet = SheetRevision(order_id=order.id, revision=last.revision + 1, content=content,
-                              content_digest=_digest(content), correction_reason=reason, created_at=clock_now())
-        db.session.add(sheet)
-        record(actor, "correct_sheet", SUBJECT, order.id, order.project_id, reason=reason, sheet=sheet.revision)
-    return sheet
-
-
-def latest_sheet(order: RepairOrder) -> SheetRevision | None:
-    return db.session.scalar(select(SheetRevision).where(SheetRevision.order_id == order.id)
-                             .order_by(SheetRevision.revision.desc()).limit(1))
-
-
-def sheet_intact(sheet: SheetRevision) -> bool:
-    """True while the stored content still matches what the customer signed."""
-    if sheet.content_digest != _digest(sheet.content):
-        return False
-    return sheet.signature is None or sheet.signature.content_digest == sheet.content_digest
-
-
-# ---- payment, invoice, fees -----------------------------------------------------------------
+# ---- payment and the invoice taken back -----------------------------------------------------
 
 @dataclass
 class PaymentInput:
@@ -527,23 +365,6 @@ def pay(s: Step, p: PaymentInput) -> Payment:
     return payment
 
 
-def issue_invoice(actor: Actor, invoice: Invoice, number: str) -> Invoice:
-    number = (number or "").strip()
-    if not number or len(number) > 40:
-        raise InvalidInput(_("Enter the invoice number."))
-    with transaction():
-        invoice = locked(invoice)
-        if invoice.issued_at is not None:
-            raise DomainError(_("This invoice was already issued."))
-        invoice.number, invoice.issued_at, invoice.issued_by_id = number, clock_now(), actor.user.id
-        order = db.session.get(RepairOrder, invoice.order_id)
-        record(actor, "invoice_issued", SUBJECT, order.id, order.project_id, invoice=number)
-        if order.technician is not None:
-            notify(order.technician, "invoice_to_deliver", link=f"/tech/jobs/{order.number}", number=order.number,
-                   invoice=number)
-    return invoice
-
-
 def deliver_invoice(s: Step) -> Invoice:
     with _acting(s) as act:
         order, at = act.order, act.at
@@ -554,34 +375,3 @@ def deliver_invoice(s: Step) -> Invoice:
             invoice.delivered_at, invoice.delivered_by_id = at, s.actor.user.id
             act.audit("invoice_delivered", invoice=invoice.number)
     return invoice
-
-
-def confirm_handover(actor: Actor, payment: Payment, received_fen: int, note_text: str | None = None) -> FeeHandover:
-    """The housing officer counts the cash of one order; a difference needs a note (what the
-    technician said) and is flagged with both names."""
-    if actor.role != Role.HOUSING_OFFICER:
-        raise NotAllowed(_("Only the housing officer receives fees."))
-    if received_fen < 0:
-        raise InvalidInput(_("The amount cannot be negative."))
-    if received_fen > money.MAX_FEN:
-        raise InvalidInput(_("That amount is too large: at most ¥1,000,000.00."))
-    note = (note_text or "").strip() or None
-    with transaction():
-        payment = db.session.get(Payment, payment.id)
-        if payment is None or payment.project_id != actor.user.project_id or payment.method != "cash":
-            raise DomainError(_("No cash payment to receive here."))
-        if db.session.scalar(select(FeeHandover).where(FeeHandover.payment_id == payment.id)):
-            raise DomainError(_("This payment was already handed over."))
-        if received_fen != payment.amount_fen and note is None:
-            raise InvalidInput(_("The amount received differs from the amount expected: note what the technician said."))
-        h = FeeHandover(payment_id=payment.id, project_id=payment.project_id, technician_id=payment.technician_id,
-                        officer_id=actor.user.id, expected_fen=payment.amount_fen, received_fen=received_fen,
-                        note=note, confirmed_at=clock_now())
-        db.session.add(h)
-        order = db.session.get(RepairOrder, payment.order_id)
-        record(actor, "fee_handover", SUBJECT, order.id, order.project_id, expected_fen=payment.amount_fen,
-               received_fen=received_fen, technician=payment.technician.name)
-        if received_fen != payment.amount_fen:
-            notify(payment.technician, "fee_difference", link="/tech/fees", number=order.number,
-                   expected=payment.amount_fen, received=received_fen)
-    return h
