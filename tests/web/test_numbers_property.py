@@ -140,7 +140,10 @@ def test_the_quote_form_stores_the_fee_of_what_was_typed_or_refuses_it_whole(org
     fee = None
     if None not in (minutes, milli, fen):
         fee = parsed(lambda _: money.fee(5000, minutes, [(fen, milli)]), None)
-    assert r.status_code in (303, 422), r.status_code
+    assert r.status_code in (303, 422) or (r.status_code == 400 and "\x00" in hours + qty + price), r.status_code
+    if r.status_code == 400:  # a NUL, refused at the door: nothing written
+        assert counts() == before
+        return
     outcome(name, r.status_code == 303)
     if r.status_code == 422:
         assert fee is None and refused_in_chinese(r) and counts() == before
@@ -163,7 +166,10 @@ def test_the_payment_form_stores_the_amount_typed_or_refuses_it(org, signed, tec
     r = b.post(f"/tech/jobs/{order.number}/pay", {"pay-method": "cash", "pay-amount": amount, "pay-receipt_no": "R-7",
                                                   "pay-difference_reason": "优惠"})
     fen = parsed(money.parse_yuan, amount)
-    assert r.status_code in (303, 422), r.status_code
+    assert r.status_code in (303, 422) or (r.status_code == 400 and "\x00" in amount), r.status_code
+    if r.status_code == 400:  # a NUL, refused at the door: nothing written
+        assert counts() == before
+        return
     outcome(name, r.status_code == 303)
     if r.status_code == 422:
         assert fen is None and refused_in_chinese(r) and counts() == before
@@ -184,7 +190,10 @@ def test_the_handover_form_stores_the_cash_counted_or_refuses_it(org, cash, offi
     r = b.post(f"/fees/payments/{payment.id}/confirm", {f"p{payment.id}-received": received,
                                                           f"p{payment.id}-note": note})
     fen = parsed(money.parse_yuan, received)
-    assert r.status_code in (303, 422), r.status_code
+    assert r.status_code in (303, 422) or (r.status_code == 400 and "\x00" in received + (note or "")), r.status_code
+    if r.status_code == 400:  # a NUL, refused at the door: nothing written
+        assert counts() == before
+        return
     outcome(name, r.status_code == 303)
     if r.status_code == 422:
         assert (fen is None or (fen != payment.amount_fen and not note.strip())) and refused_in_chinese(r)
