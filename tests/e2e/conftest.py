@@ -10,7 +10,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
+
+# an assertion waits as long as an action does: on a loaded CI machine the outbox may take longer
+# than Playwright's 5 s default to move a page on (a wait, never a fixed sleep)
+expect.set_options(timeout=10_000)
 
 SHOTS = Path(os.environ.get("WUYE_SCREENSHOTS", "/tmp/wuye-screenshots"))
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
