@@ -189,3 +189,25 @@ def test_the_head_named_on_the_department_page_is_the_direct_superior_of_its_peo
     assert admin.post(f"/admin/departments/{dept}", {"code": "env", "name": "环境部",
                                                      "head": org.users["housing_officer"].id}).status_code == 303
     assert superior_of(db.session.get(User, staff.id)).username == "housing_officer"
+
+
+def test_a_project_manager_sets_the_projects_deadline_rule_on_the_project_page_and_it_is_audited(org, as_role,
+                                                                                                make_order):
+    from wuye.services.deadlines import table as deadlines
+    manager = as_role("project_manager")
+    page = manager.get(f"/admin/projects/{org.p1.id}").get_data(as_text=True)
+    assert 'name="p-preparation-minutes"' in page and 'value="15, 30"' in page
+    url = f"/admin/projects/{org.p1.id}/deadlines/preparation"
+    for minutes, delays in (("-1", ""), ("1e9", ""), ("NaN", ""), ("20", "15"), ("20", "十五, 30")):
+        r = manager.post(url, {"p-preparation-minutes": minutes, "p-preparation-escalation": delays})
+        assert r.status_code == 422, (minutes, delays)
+    assert deadlines.rule_for(org.p1.id, "preparation").length.total_seconds() == 600  # nothing written
+    assert manager.post(url, {"p-preparation-minutes": "20", "p-preparation-escalation": "10，40"}).status_code == 303
+    rule = deadlines.rule_for(org.p1.id, "preparation")
+    assert rule.length.total_seconds() == 20 * 60 and [l.after.total_seconds() for l in rule.chain[1:]] == [600, 2400]
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "deadline_policy", AuditEvent.subject_id == org.p1.id)) == 1
+    order = make_order(technician=org.users["technician"])
+    assert "接单后须在 20 分钟内完成准备工作。" in as_role("technician").get(f"/tech/jobs/{order.number}").get_data(as_text=True)
+    other = as_role("p2_clerk")  # another project's people never reach this project's rules
+    assert other.post(url, {"p-preparation-minutes": "5"}).status_code in (403, 404)

@@ -125,6 +125,7 @@ MATRIX = {
     "admin.projects": ("GET", "/admin/projects", ADMINS),
     "admin.project_new": ("POST", "/admin/projects/new", {"admin"}),
     "admin.project": ("GET", "/admin/projects/{project}", ADMINS),
+    "admin.deadline_policy": ("POST", "/admin/projects/{project}/deadlines/preparation", ADMINS),
     "admin.buildings": ("GET", "/admin/projects/{project}/buildings", ADMINS),
     "admin.building": ("GET", "/admin/buildings/{building}", ADMINS),
     "admin.units": ("GET", "/admin/projects/{project}/units", ADMINS),

@@ -127,3 +127,21 @@ class WindowForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("File (XLSX or CSV)"), validators=[FileRequired(_l("Choose a file."))])
+
+
+class DeadlinePolicyForm(FlaskForm):
+    """One rule of the deadline table as this project runs it: its length and the escalation delays."""
+    minutes = IntegerField(_l("Length (minutes)"), validators=[
+        InputRequired(_l("Give the length in minutes.")),
+        NumberRange(0, 60 * 24 * 30, _l("A deadline's length is 0 minutes to 30 days."))])
+    escalation = StringField(_l("Escalation delays (minutes)"), validators=[Optional(), Length(max=100)])
+
+    def delays(self) -> list[int] | None:
+        """'15, 30' → [15, 30]; empty keeps the table's delays."""
+        text = (self.escalation.data or "").replace("，", ",").strip()
+        if not text:
+            return None
+        try:
+            return [int(part) for part in text.split(",")]
+        except ValueError:
+            raise ValidationError(_l("Write the delays as whole minutes separated by commas, like 15, 30.")) from None

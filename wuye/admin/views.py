@@ -5,23 +5,25 @@ project's object answers 404, as everywhere in wuye.
 """
 from __future__ import annotations
 
-from flask import Blueprint, redirect, request, url_for
+from flask import Blueprint, abort, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.validators import ValidationError
 
 from ..extensions import db
 from ..formkit import options
 from ..htmx import redirect_to, render
 from ..labels import ROLES
-from ..models import Department, Project, Role, User
+from ..models import DeadlinePolicy, Department, Project, Role, User
 from ..permissions import ANY_USER, roles
 from ..services import DomainError, estate, orgs
 from ..services.audit import history
+from ..services.deadlines import table as deadlines
 from ..services.orgs import set_active
 from ..web import actor, home_url
 from .common import ADMINS, bp, scoped, scoped_project
-from .forms import ChoosePasswordForm, PasswordResetForm, ProjectForm, UserForm
+from .forms import ChoosePasswordForm, DeadlinePolicyForm, PasswordResetForm, ProjectForm, UserForm
 
 
 
@@ -71,11 +73,51 @@ def project(project_id: int):
             else:
                 return redirect_to(url_for("admin.project", project_id=project.id, saved=1))
         status = 422
-    from ..services.deadlines import table as deadlines
+    return _project_page(project, form, error, status)
 
+
+def _project_page(project: Project, form: ProjectForm, error: str | None = None, status: int = 200,
+                  bound: DeadlinePolicyForm | None = None, bound_kind: str | None = None):
     policies = [deadlines.rule_for(project.id, rule.name) for rule in deadlines.RULES]
+    policy_forms = {}
+    for r in policies:
+        if r.name == bound_kind and bound is not None:
+            policy_forms[r.name] = bound
+            continue
+        f = DeadlinePolicyForm(formdata=None, prefix=f"p-{r.name}", data={
+            "minutes": int(r.length.total_seconds() // 60),
+            "escalation": ", ".join(str(int(link.after.total_seconds() // 60)) for link in r.chain[1:])})
+        policy_forms[r.name] = f
     return render("admin/project.html", project=project, form=form, error=error, status=status,
-                  policies=policies, events=history("project", project.id))
+                  policies=policies, policy_forms=policy_forms, events=history("project", project.id))
+
+
+@bp.route("/projects/<int:project_id>/deadlines/<kind>", methods=["POST"])
+@roles(ADMINS)
+def deadline_policy(project_id: int, kind: str):
+    """A project runs a rule of the deadline table with its own length and escalation delays (audited);
+    deadlines already running keep the times they were opened with."""
+    project = scoped_project(project_id)
+    if kind not in deadlines.TABLE:
+        abort(404)
+    form = DeadlinePolicyForm(prefix=f"p-{kind}")
+    error = None
+    if form.validate_on_submit():
+        try:
+            current = db.session.get(DeadlinePolicy, (project.id, kind))
+            deadlines.set_policy(actor(), project, kind, minutes=form.minutes.data, escalation_minutes=form.delays(),
+                                 warn_percent=current.warn_percent if current else None,
+                                 warn_minutes=current.warn_minutes if current else None)
+        except ValidationError as e:
+            form.escalation.errors = [str(e)]
+        except DomainError as e:
+            db.session.rollback()
+            error = e.message
+        else:
+            return redirect_to(url_for("admin.project", project_id=project.id, saved=1) + "#deadlines")
+    project_form = ProjectForm(obj=project)
+    project_form.code.data = project.code
+    return _project_page(project, project_form, error, 422, bound=form, bound_kind=kind)
 
 
 def _user_form(user: User | None, project: Project | None) -> UserForm:
