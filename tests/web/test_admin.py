@@ -211,3 +211,22 @@ def test_a_project_manager_sets_the_projects_deadline_rule_on_the_project_page_a
     assert "接单后须在 20 分钟内完成准备工作。" in as_role("technician").get(f"/tech/jobs/{order.number}").get_data(as_text=True)
     other = as_role("p2_clerk")  # another project's people never reach this project's rules
     assert other.post(url, {"p-preparation-minutes": "5"}).status_code in (403, 404)
+
+
+def test_a_unit_marked_as_common_parts_on_its_page_is_proposed_free_at_intake(org, as_role):
+    admin = as_role("admin")
+    unit = org.units[0]
+    admin.get(f"/admin/units/{unit.id}")
+    data = {"building": unit.building_id, "unit_no": unit.unit_no or "", "room": unit.room, "status": "occupied",
+            "common_area": "y", "c1_kind": "owner", "c1_name": "物业服务中心", "c1_phone": "13800001201"}
+    r = admin.post(f"/admin/units/{unit.id}", data)
+    assert r.status_code == 303, re.findall(r'class="(?:error|alert alert-error)"[^>]*>([^<]+)', r.get_data(as_text=True))
+    db.session.expire_all()
+    assert db.session.get(Unit, unit.id).common_area is True
+    assert "公共部位" in admin.get(f"/admin/units/{unit.id}").get_data(as_text=True)  # the change, in its history
+    html = as_role("clerk").get(f"/desk/repairs/charge-proposal?unit_id={unit.id}&category=leak").get_data(as_text=True)
+    assert re.search(r'value="common"\s+checked', html)
+    data.pop("common_area")
+    assert admin.post(f"/admin/units/{unit.id}", data).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Unit, unit.id).common_area is False

@@ -117,7 +117,8 @@ def _save_unit(project: Project, unit: Unit | None):
         if form.validate_on_submit() and not form.area.errors:
             try:
                 saved = estate.save_unit(actor(), project, unit, form.building.data, form.unit_no.data or "",
-                                         form.floor.data, form.room.data, area, form.status.data, _contacts(form))
+                                         form.floor.data, form.room.data, area, form.status.data, _contacts(form),
+                                         common_area=bool(form.common_area.data))
             except DomainError as e:
                 error = e.message
             else:

@@ -45,6 +45,8 @@ class UnitForm(FlaskForm):
     room = StringField(_l("Room"), validators=[DataRequired(_l("A room number is required.")), Length(max=20)])
     area = StringField(_l("Area (m²)"), validators=[Optional(), Length(max=20)])
     status = SelectField(_l("Status"), choices=options(list(UNIT_STATUSES.items())))
+    # 公共部位 (DOMAIN.md A3): a lobby, a lift, a pump room — its repairs are proposed free of charge
+    common_area = BooleanField(_l("Common parts (no charge to residents)"))
 
 
 CONTACTS = 3

@@ -94,7 +94,9 @@ def _relabel(building: Building, name: str) -> None:
 
 
 def save_unit(actor: Actor, project: Project, unit: Unit | None, building_id: int, unit_no: str, floor: int | None,
-              room: str, area_centi: int | None, status: str, contacts: list[dict]) -> Unit:
+              room: str, area_centi: int | None, status: str, contacts: list[dict],
+              common_area: bool | None = None) -> Unit:
+    """Add or change a unit; `common_area` None leaves it as it is (公共部位: repairs proposed free)."""
     building = db.session.get(Building, building_id)
     if building is None or building.project_id != project.id:
         raise InvalidInput(_("Choose a building of this project."))
@@ -108,6 +110,8 @@ def save_unit(actor: Actor, project: Project, unit: Unit | None, building_id: in
         search_key, _room, short_key = unit_keys(building.name, label)
         values = {"building_id": building.id, "unit_no": unit_no, "floor": floor, "room": room, "label": label,
                   "search_key": search_key, "short_key": short_key, "area_centi": area_centi, "status": status}
+        if common_area is not None:
+            values["common_area"] = bool(common_area)
         if unit is None:
             unit = Unit(project_id=project.id, owner_name="", owner_phone="", **values)
             db.session.add(unit)
