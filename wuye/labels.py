@@ -197,6 +197,7 @@ ACTIONS.update({
     "appointment_window_add": _l("Appointment window added"),
     "appointment_window_change": _l("Appointment window changed"),
     "import_units": _l("Units imported"), "import_users": _l("Users imported"),
+    "deadline_policy": _l("Deadline rule set for the project"),
 })
 
 
