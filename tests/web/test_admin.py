@@ -230,3 +230,10 @@ def test_a_unit_marked_as_common_parts_on_its_page_is_proposed_free_at_intake(or
     assert admin.post(f"/admin/units/{unit.id}", data).status_code == 303
     db.session.expire_all()
     assert db.session.get(Unit, unit.id).common_area is False
+
+
+def test_a_project_id_in_the_query_too_large_for_its_column_is_not_found(org, as_role):
+    admin = as_role("admin")
+    assert admin.get("/admin/users/new?project=" + "9" * 30).status_code == 404
+    proposal = as_role("clerk").get("/desk/repairs/charge-proposal?unit_id=" + "9" * 30 + "&category=leak")
+    assert proposal.status_code == 200  # no unit, no proposal: never an overflow in the database

@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import Project, Role
+from ..numbers import get_by_id
 from . import display
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -15,7 +16,7 @@ ADMINS = (Role.ADMIN, Role.PROJECT_MANAGER)
 
 
 def scoped_project(project_id: int) -> Project:
-    project = db.session.get(Project, project_id)
+    project = get_by_id(Project, project_id)  # an id from a query may not fit the column: no project
     if project is None or (current_user.role != Role.ADMIN and current_user.project_id != project.id):
         abort(404)
     return project

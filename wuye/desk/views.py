@@ -13,7 +13,7 @@ from ..clock import now as clock_now
 from ..i18n import local_day, local_to_utc, zone
 from ..labels import STATES, URGENCIES, category_label
 from ..models import Role, Unit, User
-from ..numbers import id_or_zero
+from ..numbers import get_by_id, id_or_zero
 from ..permissions import roles
 from ..photos import SIZES, photo_response
 from ..services import DomainError
@@ -75,7 +75,7 @@ def _call_time_bounds(project) -> tuple[str, str]:
 def _proposal(project, unit_id, category: str | None):
     """The charge type proposed for the unit and category on the intake form, or None until both are known."""
     from ..services.repairs import warranty
-    unit = db.session.get(Unit, unit_id) if str(unit_id or "").isdigit() else None
+    unit = get_by_id(Unit, id_or_zero(unit_id))  # text from the query: out of the column's range is no unit
     if unit is None or unit.project_id != project.id or not category:
         return None
     return warranty.propose(unit, category, clock_now())
