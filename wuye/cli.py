@@ -137,7 +137,7 @@ def _pybabel(*args: str) -> None:
 def translate_update():
     """Extract strings and merge them into every catalog; English copies the source text."""
     # the default also skips directories starting with "_", and with them templates/_macros
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--ignore-dirs", ".*", "-o", "translations/messages.pot", ".")
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "gettext_once", "--ignore-dirs", ".*", "-o", "translations/messages.pot", ".")
     _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching")
     from .i18n_tools import fill_english
     fill_english(ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po")

@@ -45,6 +45,7 @@ class Message:
     unit: str = ""
     due: str = ""
     urgent: bool = False
+    urgent_word: str = ""  # "紧急" in the recipient's language, for a channel that marks urgency in text
     template_kind: str = ""  # the kind the defaults and SMS templates know it by (an emergency dispatch is its own)
 
 

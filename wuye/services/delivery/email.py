@@ -35,7 +35,7 @@ class EmailChannel(Channel):
         mail["From"] = self.config["WUYE_SMTP_FROM"]
         mail["To"] = address
         first = message.text.split("\n", 1)[0]
-        mail["Subject"] = (f"[{_('Urgent')}] " if message.urgent else "") + first[:120]
+        mail["Subject"] = ("[" + (message.urgent_word or _("Urgent")) + "] " if message.urgent else "") + first[:120]
         mail["Date"] = formatdate(localtime=False)
         mail["Message-ID"] = make_msgid(domain=self.config["WUYE_SMTP_FROM"].rpartition("@")[2] or "wuye")
         lines = [message.text]

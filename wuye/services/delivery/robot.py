@@ -75,7 +75,7 @@ class WeComRobotChannel(Channel):
         if message.due:
             lines.append(f"> {_('Due')}: {message.due}")
         if message.url:
-            lines.append(f"[{_('Open')}]({message.url})")
+            lines.append("[" + _("Open") + f"]({message.url})")
         return "\n".join(lines)
 
     def send(self, address: str, message: Message) -> str:

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from ...clock import now as clock_now
@@ -99,7 +100,7 @@ def render(n: Notification, user: User) -> Message:
     locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
     p = n.params or {}
     with force_locale(locale):
-        body = text(n)
+        body, urgent_word = text(n), _("Urgent")
     due = p.get("due") or ""
     if due:
         from ...i18n import when
@@ -109,7 +110,7 @@ def render(n: Notification, user: User) -> Message:
     url = f"{base}{n.link}" if n.link and base else n.link
     from . import rules
     return Message(kind=n.kind, text=body, url=url, number=str(p.get("number") or ""), unit=str(p.get("unit") or ""),
-                   due=str(due), urgent=rules.is_urgent(n.kind, p),
+                   due=str(due), urgent=rules.is_urgent(n.kind, p), urgent_word=urgent_word,
                    template_kind=rules.rule_kind(n.kind, p))
 
 
@@ -263,7 +264,7 @@ def run(limit: int = 50, at: datetime | None = None) -> Report:
 def drain(limit: int = 50, batches: int = 20, at: datetime | None = None) -> Report:
     """Batches until nothing is due (or `batches` were run: the watcher must get back to its tick)."""
     total = Report()
-    for _ in range(batches):
+    for _batch in range(batches):
         report = run(limit, at)
         total.add(report)
         if report.claimed < limit:
