@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -34,6 +35,30 @@ def select_timezone() -> str:
 
 def zone(name: str | None) -> ZoneInfo:
     return ZoneInfo(name or DEFAULT_TZ)
+
+
+@contextmanager
+def force_zone(tz: str | None):
+    """Times rendered inside are in this project's zone (as force_locale does for the language):
+    a message the worker renders for a reader of another project than the default's."""
+    from flask_babel import _get_current_context
+    ctx = _get_current_context()
+    cache = request_cache()
+    if ctx is None or not tz:
+        yield
+        return
+    before, cached = getattr(ctx, "babel_tzinfo", None), (cache or {}).get("tz")
+    ctx.babel_tzinfo = zone(tz)
+    if cache is not None:
+        cache["tz"] = ctx.babel_tzinfo
+    try:
+        yield
+    finally:
+        ctx.babel_tzinfo = before
+        if cache is not None:
+            cache.pop("tz", None)
+            if cached is not None:
+                cache["tz"] = cached
 
 
 def local_day(moment: datetime, tz: str | None) -> date:
@@ -102,8 +127,9 @@ def _viewer_zone():
     return zone_
 
 
-def when(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
-    """A UTC time shown in the viewer's project time zone.
+def when(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm", tz: str | None = None) -> str:
+    """A UTC time shown in the viewer's project time zone (or in `tz`, a project's zone, where the
+    reader is not the viewer: a message sent by the worker, which has no request).
 
     Boards show a few hundred times per page: a numeric pattern is turned into a strftime pattern
     once per process and the zone is looked up once per request (Flask-Babel keeps it), so a cell
@@ -112,11 +138,15 @@ def when(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
     if value is None:
         return ""
     pattern = numeric_pattern(fmt)
-    if pattern is None or value.year < 1000:
-        return format_datetime(value, fmt)
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    return value.astimezone(_viewer_zone()).strftime(pattern)
+    if pattern is None or value.year < 1000:
+        if tz is None:
+            return format_datetime(value, fmt)
+        from babel.dates import format_datetime as babel_format
+        from flask_babel import get_locale
+        return babel_format(value, fmt, tzinfo=zone(tz), locale=get_locale())
+    return value.astimezone(zone(tz) if tz else _viewer_zone()).strftime(pattern)
 
 
 def html_lang() -> str:

@@ -180,12 +180,39 @@
       var name = document.getElementById("contact_name"), phone = document.getElementById("contact_phone");
       if (name && !name.value) name.value = picked.dataset.ownerName || "";
       if (phone && !phone.value) phone.value = picked.dataset.ownerPhone || "";
+      syncConsent(el);
       var results = document.getElementById("unit-results");
       if (results) results.innerHTML = "";
       var query = document.getElementById("unit_query");
       if (query) { query.value = picked.querySelector("strong").textContent; query.setAttribute("aria-expanded", "false"); }
       if (name) { name.focus(); name.select(); }
     }
+  });
+
+  // ---- intake: the SMS consent follows the contact on file whose number is in the phone box ----
+  function syncConsent(scope) {
+    var box = document.getElementById("sms_consent"), phone = document.getElementById("contact_phone");
+    var panel = document.getElementById("sms-consent");
+    if (!box || !phone || !panel) return;
+    var digits = phone.value.replace(/\D/g, "");
+    var match = Array.prototype.filter.call((scope || document).querySelectorAll(".contact-pick"), function (b) {
+      return digits && b.dataset.phone.replace(/\D/g, "") === digits;
+    })[0];
+    box.checked = !!match && match.dataset.consent === "1";
+    var hint = document.getElementById("sms_consent-hint");
+    if (hint) hint.textContent = !match ? panel.dataset.hintNone : (match.dataset.stored === "1" ? panel.dataset.hintYes : panel.dataset.hintNo);
+  }
+  document.addEventListener("click", function (evt) {
+    var pick = evt.target.closest && evt.target.closest(".contact-pick");
+    if (!pick) return;
+    var name = document.getElementById("contact_name"), phone = document.getElementById("contact_phone");
+    if (name) name.value = pick.dataset.name || "";
+    if (phone) phone.value = pick.dataset.phone || "";
+    syncConsent(pick.closest(".picked"));
+    if (phone) phone.focus();
+  });
+  document.addEventListener("change", function (evt) {
+    if (evt.target.id === "contact_phone") syncConsent(document.getElementById("unit-picked"));
   });
 
   // ---- intake: show the appointment only for normal urgency, the employee only for staff reports ----

@@ -11,7 +11,7 @@ from ..extensions import db
 from ..htmx import redirect_to, render
 from ..models import Delivery, DeliveryState, Notification, Role, User
 from ..permissions import ANY_USER, roles
-from ..services import delivery
+from ..services import DomainError, delivery
 from ..web import actor
 from ..workflow.repair import DESK
 
@@ -61,18 +61,27 @@ def index():
         User.id.in_({n.user_id for n in notices.values()})))} if notices else {}
     from ..services.delivery.residents import text as resident_text
     residents = {d.id: resident_text(d.resident_message) for d in rows if d.resident_message_id}
+    link_rows = {d.id for d in rows if d.resident_message_id and d.resident_message.kind == "resident_link"}
+    retried = {"link": _("Sent again with a new link; the old link was revoked unless it had been opened."),
+               "1": _("Sent again.")}.get(request.args.get("retried", ""))
     return render("deliveries/index.html", rows=rows, notices=notices, users=users, state=state, states=STATES,
-                  residents=residents,
+                  residents=residents, link_rows=link_rows, retried=retried,
                   backlog=delivery.backlog(), state_label=state_label)
 
 
 @bp.route("/<int:delivery_id>/retry", methods=["POST"])
 @roles(Role.ADMIN)
 def retry(delivery_id: int):
-    if db.session.get(Delivery, delivery_id) is None:
+    found = db.session.get(Delivery, delivery_id)
+    if found is None:
         abort(404)
-    delivery.retry(actor(), delivery_id)
-    return redirect_to(url_for("deliveries.index"))
+    link = found.resident_message_id is not None and found.resident_message.kind == "resident_link"
+    try:
+        delivery.retry(actor(), delivery_id)
+    except DomainError as e:
+        db.session.rollback()
+        abort(409, e.message)
+    return redirect_to(url_for("deliveries.index", retried="link" if link else "1"))
 
 
 settings_bp = Blueprint("message_settings", __name__, url_prefix="/settings")
@@ -157,5 +166,5 @@ def resident_sms(number: str):
     token = (request.form.get("token") or "").strip()
     if not token or links.live_link_for(order, token) is None:
         abort(400)
-    send_link(actor(), order, links.link_url(token))
+    send_link(actor(), order, token)
     return redirect_to(url_for("desk.order", number=number))

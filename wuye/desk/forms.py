@@ -88,6 +88,8 @@ class IntakeForm(FlaskForm):
     charge_type = RadioField(_l("Who pays"), choices=charge_choices(), validate_choice=False,
                              validators=[Optional()])
     charge_note = StringField(_l("Why another charge type"), validators=[Optional(), Length(max=500)])
+    # the contact's agreement to SMS for this order: the page ticks it from the picked contact's record
+    sms_consent = BooleanField()
 
     def validate_charge_type(self, field):
         if field.data and field.data not in values(field):

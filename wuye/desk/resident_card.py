@@ -55,8 +55,9 @@ def take_fresh(order: RepairOrder) -> str | None:
 
 def issue_after_intake(order: RepairOrder) -> None:
     """Intake ends with a link to send; should it fail, the order stands and the page offers one."""
+    from ..services.delivery.residents import issue_intake_link
     try:
-        _link, token = links.issue_link(actor(), order)
+        token = issue_intake_link(actor(), order)  # and its SMS, if the contact agreed at intake
     except DomainError:
         db.session.rollback()
         return

@@ -17,6 +17,7 @@ from ..numbers import get_by_id, id_or_zero
 from ..permissions import roles
 from ..photos import SIZES, photo_response
 from ..services import DomainError
+from ..services.delivery import consent
 from ..services.repairs import intake as repair_service
 from ..services.repairs.board import BoardFilter, find_units, recent_orders_for_unit, search
 from ..services.deadlines.table import running_by_subject
@@ -60,7 +61,8 @@ def _intake_from_form(form: IntakeForm, project) -> repair_service.Intake:
         appointment_start=start, appointment_end=end,
         reported_by_id=form.reported_by.data or None, technician_id=form.technician.data or None,
         overdue_confirmed=bool(form.overdue_confirmed.data),
-        charge_type=form.charge_type.data or None, charge_note=form.charge_note.data)
+        charge_type=form.charge_type.data or None, charge_note=form.charge_note.data,
+        sms_consent=bool(form.sms_consent.data))
 
 
 def _call_time_bounds(project) -> tuple[str, str]:
@@ -110,8 +112,11 @@ def intake():
     if request.method == "GET":
         form.called_at.data = clock_now().astimezone(zone(project.timezone)).replace(
             second=0, microsecond=0, tzinfo=None)
+    stored = consent.stored_consent(project.id, unit.id, form.contact_phone.data) if unit is not None else None
     return render("desk/intake.html", form=form, unit=unit, loads=loads, error=error, status=status,
                   overdue=overdue, call_time_bounds=_call_time_bounds(project),
+                  consent_checked=bool(form.sms_consent.data), consent_stored=stored,
+                  sms_errors=form.sms_consent.errors, consent_default=consent.default_for_contact,
                   recent=recent_orders_for_unit(unit) if unit else [],
                   proposal=_proposal(project, form.unit_id.data, form.category.data))
 
@@ -141,8 +146,13 @@ def unit_pick(unit_id: int):
     unit = db.session.get(Unit, unit_id)
     if unit is None or unit.project_id != project.id:
         abort(404)
-    # the 'who pays' proposal listens for this (templates/desk/_charge.html)
-    return add_trigger(render("desk/_unit_picked.html", unit=unit, recent=recent_orders_for_unit(unit)),
+    # the 'who pays' proposal listens for this (templates/desk/_charge.html); the SMS consent box comes
+    # with it (out of band), ticked as the first contact's record says
+    first = unit.contacts[0] if unit.contacts else None
+    return add_trigger(render("desk/_unit_picked.html", unit=unit, recent=recent_orders_for_unit(unit), oob=True,
+                              consent_default=consent.default_for_contact,
+                              consent_checked=consent.default_for_contact(first) if first else False,
+                              consent_stored=first.may_receive_messages if first else None),
                        "unit-picked", unit.id)
 
 

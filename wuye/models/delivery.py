@@ -55,13 +55,14 @@ class Delivery(db.Model):
 
 
 class ResidentMessage(db.Model):
-    """A message to the resident of an order by SMS: the record of what was sent, as a user's
-    notice is. The link it carries is erased once the SMS is delivered or has failed."""
+    """A message by SMS to the resident of an order, or to a complainant: the record of what was
+    sent, as a user's notice is. The link it carries is erased once the SMS is delivered or has failed."""
 
     __tablename__ = "resident_message"
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"))
-    order_id: Mapped[int] = mapped_column(ForeignKey("repair_order.id", ondelete="CASCADE"), index=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("repair_order.id", ondelete="CASCADE"), index=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(40))
     phone: Mapped[str] = mapped_column(String(20))
     params: Mapped[dict] = mapped_column(JSON, default=dict)

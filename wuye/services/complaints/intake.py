@@ -232,7 +232,9 @@ def escalate(actor: Actor, c: Complaint, to_role: str, reason: str, *,
         c.updated_at = at
         record(actor, "escalate", SUBJECT, c.id, c.project_id, at=at, to_role=to_role, reason=reason,
                notified=[u.name for u in to])
-        tell(to, "complaint_escalated", c, actor, by=actor.user.name, reason=reason[:200])
+        from ..delivery.robot import responsible_department
+        tell(to, "complaint_escalated", c, actor, by=actor.user.name, reason=reason[:200],
+             department=responsible_department(c))
     return e
 
 

@@ -306,8 +306,10 @@ def record_reply(actor: Actor, c: Complaint, k: Contact, satisfaction: str, sati
             deadlines.meet(c, "explained", contact.at)
         note = (satisfaction_note or "").strip()[:1000] or None
         c.replied_at, c.satisfaction, c.satisfaction_note, c.updated_at = contact.at, satisfaction, note, now
+        from ..delivery.residents import complaint_replied
+        sms = complaint_replied(c, contact.content, contact.at)  # in writing too, if their contact agreed
         record(actor, "reply", SUBJECT, c.id, c.project_id, at=now, channel=k.channel, content=contact.content,
-               satisfaction=satisfaction, satisfaction_note=note, replied_at=contact.at)
+               satisfaction=satisfaction, satisfaction_note=note, replied_at=contact.at, sms=sms is not None)
         if satisfaction == Satisfaction.DISSATISFIED:
             tell([c.handler, c.registered_by] + people(c.project_id, Role.CS_SUPERVISOR), "complaint_dissatisfied",
                  c, actor, note=(note or "")[:200])

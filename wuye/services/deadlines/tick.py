@@ -126,10 +126,12 @@ def _announce(d: Deadline, level: int, kind: str, link: Link, now: datetime) -> 
     people = _recipients(d, link, subject)
     if not people:
         log.warning("deadline %s (%s) level %s: nobody to tell", d.id, d.kind, level)
+    from ..delivery.robot import responsible_department
+    department = responsible_department(subject)  # whose group robot hears of it
     for user in people:
         notify(user, f"deadline_{kind}", link=subject_kind.link(subject, user),
                number=subject_kind.number(subject), deadline=d.kind, due=d.due_at.isoformat(), level=level,
-               responsible=responsible.name if responsible else None)
+               responsible=responsible.name if responsible else None, department=department)
     record(SYSTEM, f"deadline_{kind}", d.subject_type, d.subject_id, d.project_id, at=now, deadline=d.kind,
            level=level, due_at=d.due_at, notified=[u.name for u in people])
 

@@ -38,11 +38,13 @@ def configured_channels() -> dict[str, Channel]:
     return made
 
 
-def _addresses(found: dict[str, Channel], user: User):
-    """(channel name, channel, address) for each address the user has: push has one per device."""
+def _addresses(found: dict[str, Channel], user: User, params: dict):
+    """(channel name, channel, address) for each address the user has: push has one per device; a
+    department's robot is the group of the department the notice is about."""
     for name, channel in found.items():
         many = getattr(channel, "addresses", None)
-        for address in (many(user) if many else [channel.address(user)]):
+        about = getattr(channel, "address_for", None)
+        for address in (many(user) if many else [about(user, params)] if about else [channel.address(user)]):
             if address:
                 yield name, channel, address
 
@@ -60,7 +62,7 @@ def enqueue(user: User, notification: Notification) -> list[Delivery]:
     due = rules.release_at(at, tz, urgent)
     prefs = rules.preferences(user.id) if user.id else {}
     rows = []
-    for name, channel, address in _addresses(found, user):
+    for name, channel, address in _addresses(found, user, params):
         if not channel.wants(kind) or not rules.wanted(user, kind, name, prefs):
             continue
         key = channel.group_key(address, kind, params) if hasattr(channel, "group_key") else None
@@ -126,10 +128,21 @@ def retry(actor: Actor, delivery_id: int, at: datetime | None = None) -> Deliver
         if d.state != DeliveryState.FAILED:
             from flask_babel import gettext as _
             raise DomainError(_("Only a failed delivery can be sent again."))
+        fresh_link = False
+        if d.resident_message_id is not None:
+            from ...models import ResidentMessage
+            from .residents import retry_link
+            msg = db.session.get(ResidentMessage, d.resident_message_id)
+            project_id = msg.project_id
+            if msg.kind == "resident_link" and msg.order_id is not None:
+                retry_link(actor, d)  # its link is not stored: a fresh one goes instead
+                fresh_link = True
+        else:
+            n = db.session.get(Notification, d.notification_id) if d.notification_id else None
+            user = db.session.get(User, n.user_id) if n else None
+            project_id = user.project_id if user else None
         db.session.execute(update(Delivery).where(Delivery.id == d.id).values(
             state=DeliveryState.PENDING, next_at=at, attempts=0, lease_until=None))
-        n = db.session.get(Notification, d.notification_id) if d.notification_id else None
-        user = db.session.get(User, n.user_id) if n else None
-        record(actor, "delivery_retry", "delivery", d.id, user.project_id if user else None, at=at,
-               channel=d.channel, recipient=d.recipient, error=d.last_error)
+        record(actor, "delivery_retry", "delivery", d.id, project_id, at=at,
+               channel=d.channel, recipient=d.recipient, error=d.last_error, fresh_link=fresh_link)
     return db.session.get(Delivery, delivery_id)

@@ -12,7 +12,7 @@ import logging
 import socket
 import urllib.error
 import urllib.request
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 log = logging.getLogger("wuye.delivery")
 
@@ -47,6 +47,7 @@ class Message:
     urgent: bool = False
     urgent_word: str = ""  # "紧急" in the recipient's language, for a channel that marks urgency in text
     template_kind: str = ""  # the kind the defaults and SMS templates know it by (an emergency dispatch is its own)
+    variables: dict = field(default_factory=dict, hash=False, compare=False)  # a resident SMS's template variables
 
 
 class Channel:

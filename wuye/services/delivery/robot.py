@@ -46,6 +46,14 @@ class WeComRobotChannel(Channel):
         dept = user.department.code.upper() if user.department is not None else ""
         return dept if dept in robots(self.config) else None
 
+    def address_for(self, user, params: dict) -> str | None:
+        """The group of the department responsible for the order or complaint (the notice names it);
+        a notice that names none goes to the recipient's own department's group."""
+        dept = (params.get("department") or "").upper()
+        if dept:
+            return dept if dept in robots(self.config) else None
+        return self.address(user)
+
     def wants(self, kind: str) -> bool:
         return kind in ESCALATIONS
 
@@ -98,3 +106,22 @@ class WeComRobotChannel(Channel):
         if code != 0:
             raise Permanent(f"WeCom robot {code}: {answer.get('errmsg', '')}")
         return answer.get("msgid") or f"robot-{secrets.token_hex(8)}"  # the webhook answers no id: ours, per message
+
+
+def responsible_department(subject) -> str | None:
+    """The code of the department a repair order or a complaint is the business of: an order's
+    technician's (工程部), else the desk's that took it; a complaint's responsible department (顾客投诉处理
+    记录表), else its handler's, else the first it was forwarded to, else customer service's (客服部,
+    its first owner, B1)."""
+    from ...models import Complaint, RepairOrder
+    if isinstance(subject, RepairOrder):
+        people = [subject.technician, subject.dispatched_by, subject.created_by]
+        depts = [p.department for p in people if p is not None]
+    elif isinstance(subject, Complaint):
+        depts = [subject.responsible_department, subject.handler.department if subject.handler else None,
+                 subject.departments[0] if subject.departments else None,
+                 subject.registered_by.department if subject.registered_by else None,
+                 subject.received_by.department if subject.received_by else None]
+    else:
+        return None
+    return next((d.code for d in depts if d is not None), None)

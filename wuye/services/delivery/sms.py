@@ -45,12 +45,20 @@ def sign(params: dict[str, str], secret: str, method: str = "GET") -> str:
     return base64.b64encode(digest).decode()
 
 
+# one template for both appointment messages, if the company had only one approved
+ALIASES = {"resident_appointment": ("resident_appointment_confirmed", "resident_appointment_moved")}
+
+
 def templates(config: dict) -> dict[str, str]:
     out = {}
     for part in (config.get("WUYE_SMS_TEMPLATES") or "").split(","):
         kind, _sep, code = part.partition("=")
         if kind.strip() and code.strip():
             out[kind.strip()] = code.strip()
+    for alias, kinds in ALIASES.items():
+        for kind in kinds:
+            if alias in out:
+                out.setdefault(kind, out[alias])
     return out
 
 
@@ -85,7 +93,9 @@ class AliyunSmsChannel(Channel):
         at = at or clock_now()
         code = templates(self.config)[message.template_kind or message.kind]
         # template variables: short, as Aliyun limits each to a few dozen characters
-        variables = {"number": message.number, "unit": message.unit[:20], "url": message.url, "start": message.due}
+        variables = message.variables or {"number": message.number, "unit": message.unit, "url": message.url,
+                                          "start": message.due}
+        variables = {**variables, "unit": variables.get("unit", "")[:20]}
         return {
             "AccessKeyId": self.config["WUYE_SMS_ACCESS_KEY_ID"], "Action": "SendSms", "Format": "JSON",
             "PhoneNumbers": address, "RegionId": self.config.get("WUYE_SMS_REGION") or "cn-hangzhou",

@@ -97,15 +97,15 @@ def claim(limit: int, at: datetime) -> list[int]:
 
 def render(n: Notification, user: User) -> Message:
     from ...notifications.messages import text
+    from ...i18n import force_zone, when
     locale = user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]
+    tz = user.project.timezone if user.project is not None else None  # the reader's project, not the default
     p = n.params or {}
-    with force_locale(locale):
+    with force_locale(locale), force_zone(tz):
         body, urgent_word = text(n), _("Urgent")
-    due = p.get("due") or ""
-    if due:
-        from ...i18n import when
-        with force_locale(locale):
-            due = when(datetime.fromisoformat(due), "MM-dd HH:mm")
+        due = p.get("due") or ""
+        if due:
+            due = when(datetime.fromisoformat(due), "MM-dd HH:mm", tz=tz)
     base = current_app.config.get("WUYE_PUBLIC_URL") or ""
     url = f"{base}{n.link}" if n.link and base else n.link
     from . import rules
@@ -143,13 +143,12 @@ def _send(d: Delivery, at: datetime) -> tuple[str, str, str, datetime | None]:
 
 
 def _send_resident(d: Delivery, channel, at: datetime) -> tuple[str, str, str, datetime | None]:
-    from ...models import ResidentMessage
-    from .residents import text
+    from ...models import Project, ResidentMessage
+    from .residents import message_for
     msg = db.session.get(ResidentMessage, d.resident_message_id)
-    hold = channel.hold_until(d.recipient, at)
-    p = msg.params or {}
-    message = Message(kind=msg.kind, text=text(msg), url=p.get("url") or "", number=str(p.get("number") or ""),
-                      unit=str(p.get("unit") or ""), due=str(p.get("start") or ""), template_kind=msg.kind)
+    project = db.session.get(Project, msg.project_id)
+    hold = channel.hold_until(d.recipient, at, project.timezone if project else None)
+    message = message_for(msg)
     db.session.rollback()
     if hold is not None:
         return "held", "", f"{d.channel} limit reached", hold

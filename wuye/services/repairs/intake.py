@@ -56,6 +56,7 @@ class Intake:
     overdue_confirmed: bool = False  # the clerk saw that the emergency is filed already overdue
     charge_type: str | None = None  # None: the proposal (services/repairs/warranty.propose)
     charge_note: str | None = None  # why the clerk chose another type than the proposal
+    sms_consent: bool | None = None  # the desk's decision; None: the stored consent of the contact with that number
 
 
 def backdate_limit() -> timedelta:
@@ -98,7 +99,7 @@ def _dispatch_link(order: RepairOrder) -> str:
     return f"/tech/jobs/{order.number}"
 
 
-def _do_dispatch(actor: Actor, order: RepairOrder, tech: User, at: datetime) -> None:
+def _do_dispatch(actor: Actor, order: RepairOrder, tech: User, at: datetime, at_intake: bool = False) -> None:
     order.state = REPAIR.target("dispatch")
     order.technician_id = tech.id
     order.dispatched_at = at
@@ -108,6 +109,8 @@ def _do_dispatch(actor: Actor, order: RepairOrder, tech: User, at: datetime) -> 
     deadlines.assign(order, tech.id)
     notify(tech, "repair_dispatched", link=_dispatch_link(order), number=order.number,
            unit=order.unit.label, category=order.category, urgency=order.urgency)
+    from ..delivery.residents import appointment_confirmed
+    appointment_confirmed(order, at_intake)  # an SMS with the agreed time, if the contact agreed to messages
 
 
 def create_order(actor: Actor, project: Project, intake: Intake, *, now: datetime | None = None) -> RepairOrder:
@@ -166,12 +169,14 @@ def create_order(actor: Actor, project: Project, intake: Intake, *, now: datetim
                urgency=order.urgency, category=order.category, source=order.source,
                **({"filed_overdue": True} if overdue is not None else {}),
                charge_type=order.charge_type, charge_note=order.charge_note)
+        from ..delivery import consent
+        consent.decide_at_intake(actor, order, intake.sms_consent)
         if order.urgency == Urgency.EMERGENCY:
             deadlines.open_deadline(order, "emergency_arrival", order.called_at)
         else:
             deadlines.open_deadline(order, "appointment_arrival", at, booked_at=order.appointment_start)
         if tech is not None:
-            _do_dispatch(actor, order, tech, at)
+            _do_dispatch(actor, order, tech, at, at_intake=True)
     return order
 
 

@@ -288,6 +288,8 @@ def cannot_fix(s: Step, reason: str, next_start: datetime | None, next_end: date
         deadlines.open_deadline(order, "revisit_arrival", at, booked_at=next_start)
         act.audit("cannot_fix", reason=reason, next_start=next_start,
                next_end=next_end, visit=nxt.number)
+        from ..delivery.residents import appointment_moved
+        appointment_moved(order)  # the next visit's time, if the contact agreed to messages
     return nxt
 
 

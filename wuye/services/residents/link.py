@@ -100,6 +100,10 @@ def reissue(actor: Actor, order: RepairOrder) -> tuple[ResidentLink, str]:
         return _new_link(actor, order, "message")
 
 
+# for the outbox (services/delivery/residents.py), which issues and revokes inside its own transaction
+check_desk, new_link, revoke = _desk, _new_link, _revoke
+
+
 def live_links(order: RepairOrder) -> list[ResidentLink]:
     return list(db.session.scalars(select(ResidentLink).where(
         ResidentLink.order_id == order.id, ResidentLink.revoked_at.is_(None)).order_by(ResidentLink.id)))
@@ -383,9 +387,8 @@ def answer_request(actor: Actor, req: AppointmentRequest, accept: bool, note: st
         if order.technician is not None:
             notify(order.technician, "appointment_changed", link=f"/tech/jobs/{order.number}",
                    number=order.number, start=req.requested_start.isoformat())
-        from ..delivery.residents import tell
-        from ...i18n import when
-        tell(order, "resident_appointment", start=when(req.requested_start, "MM-dd HH:mm"))
+        from ..delivery.residents import appointment_moved
+        appointment_moved(order)  # the time is shown in the project's zone when the SMS is sent
     return req
 
 

@@ -1,0 +1,103 @@
+"""Whether a resident may get SMS: the unit contact's stored consent (`UnitContact.may_receive_messages`,
+kept by the administration and the unit import) is the default; the desk decides per order, audited.
+
+A repair order's decision is a ResidentConsent row (agreed) or none (no SMS). A complainant is told
+only when their number belongs to a contact who agreed: refusal wins over agreement, and a number no
+contact has never agreed to anything."""
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import or_, select
+
+from ...clock import now as clock_now
+from ...extensions import db
+from ...models import RepairOrder, ResidentConsent, UnitContact
+from ...phone import normalize_phone
+from .. import Actor, InvalidInput
+from ..audit import record
+
+
+def mobile(phone: str | None) -> str | None:
+    """The number SMS can reach (a mobile), or None."""
+    phone = normalize_phone(phone)
+    return phone if phone and phone.isdigit() else None
+
+
+def stored_consent(project_id: int, unit_id: int | None, phone: str | None) -> bool | None:
+    """The stored consent of the contacts with this number (of the unit, or of the project when there
+    is no unit): False if any refused, True if they agreed, None when no contact has that number."""
+    phone = normalize_phone(phone)
+    if not phone:
+        return None
+    q = select(UnitContact).where(UnitContact.project_id == project_id)
+    q = q.where(UnitContact.unit_id == unit_id) if unit_id else q
+    raw = phone.replace("-", "")
+    found = [c for c in db.session.scalars(q.where(or_(UnitContact.phone.in_([phone, raw]),
+                                                       UnitContact.phone2.in_([phone, raw]),
+                                                       UnitContact.phone.like(f"%{raw[-7:]}"),
+                                                       UnitContact.phone2.like(f"%{raw[-7:]}"))))
+             if phone in (normalize_phone(c.phone), normalize_phone(c.phone2))]
+    if not found:
+        return None
+    return all(c.may_receive_messages for c in found)
+
+
+def default_for_contact(contact: UnitContact) -> bool:
+    """The intake checkbox for a picked contact: their stored consent, if SMS can reach them."""
+    return bool(contact.may_receive_messages and (mobile(contact.phone) or mobile(contact.phone2)))
+
+
+def order_consent(order: RepairOrder) -> ResidentConsent | None:
+    return db.session.scalar(select(ResidentConsent).where(ResidentConsent.order_id == order.id))
+
+
+def decide_at_intake(actor: Actor, order: RepairOrder, agreed: bool | None) -> bool:
+    """In create_order's transaction: the desk's decision for this order (None: the stored consent of
+    the contact with the order's number). A decision against the stored consent is audited as such."""
+    stored = stored_consent(order.project_id, order.unit_id, order.contact_phone)
+    decided = stored is True if agreed is None else bool(agreed)
+    phone = mobile(order.contact_phone)
+    if decided and phone is None:
+        if agreed is None:
+            decided = False  # a landline: nothing to send to
+        else:
+            raise ConsentRefused(_("The contact's number is not a mobile number: SMS cannot reach it."))
+    if decided:
+        db.session.add(ResidentConsent(order_id=order.id, phone=phone, agreed_at=clock_now(),
+                                       recorded_by_id=actor.user.id if actor.user else None))
+    if decided or stored is not None:
+        record(actor, "resident_sms_consent" if decided else "resident_sms_refused", "repair_order", order.id,
+               order.project_id, phone=order.contact_phone, stored=stored, changed=decided != bool(stored),
+               at_intake=True)
+    return decided
+
+
+def agree_later(actor: Actor, order: RepairOrder) -> ResidentConsent:
+    """In the caller's transaction: the contact agreed on a later call (the desk's link panel)."""
+    consent = order_consent(order)
+    if consent is not None:
+        return consent
+    phone = mobile(order.contact_phone)
+    if phone is None:
+        raise InvalidInput(_("The contact's number is not a mobile number: SMS cannot reach it."))
+    stored = stored_consent(order.project_id, order.unit_id, order.contact_phone)
+    consent = ResidentConsent(order_id=order.id, phone=phone, agreed_at=clock_now(),
+                              recorded_by_id=actor.user.id if actor.user else None)
+    db.session.add(consent)
+    record(actor, "resident_sms_consent", "repair_order", order.id, order.project_id, phone=phone, stored=stored,
+           changed=stored is not True)
+    return consent
+
+
+def withdraw(actor: Actor, order: RepairOrder) -> None:
+    """In the caller's transaction: no more SMS for this order (the contact asked, or the desk erred)."""
+    consent = order_consent(order)
+    if consent is None:
+        return
+    db.session.delete(consent)
+    record(actor, "resident_sms_refused", "repair_order", order.id, order.project_id, phone=consent.phone,
+           stored=stored_consent(order.project_id, order.unit_id, order.contact_phone), changed=True)
+
+
+class ConsentRefused(InvalidInput):
+    field = "sms_consent"
