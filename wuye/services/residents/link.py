@@ -17,7 +17,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from flask import current_app, url_for
+from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
@@ -117,6 +117,8 @@ def live_link_for(order: RepairOrder, token: str | None) -> ResidentLink | None:
 
 def link_url(token: str) -> str:
     base = current_app.config.get("WUYE_PUBLIC_URL")
+    if base and not has_request_context():  # the outbox outside a request (a retry from the CLI, a test)
+        return base + current_app.url_map.bind("localhost").build("resident.page", {"token": token})
     if base:
         return base + url_for("resident.page", token=token)
     return url_for("resident.page", token=token, _external=True)
