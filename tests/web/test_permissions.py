@@ -152,6 +152,7 @@ MATRIX = {
     "deliveries.retry": ("POST", "/admin/deliveries/999/retry", {"admin"}),
     "message_settings.messages": ("GET", "/settings/messages", SIGNED_IN),
     "message_settings.resident_sms": ("POST", "/settings/resident-sms/{number}", DESK),
+    "message_settings.resident_sms_withdraw": ("POST", "/settings/resident-sms/{number}/withdraw", DESK),
     "push.push_key": ("GET", "/tech/push/key", {"technician"}),
     "push.push_subscribe": ("POST", "/tech/push/subscriptions", {"technician"}),
     "invoices.index": ("GET", "/desk/invoices", DESK),

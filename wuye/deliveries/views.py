@@ -44,6 +44,22 @@ def resident_sms_on() -> bool:
 
 
 @bp.app_template_global()
+def mask_phone(phone: str) -> str:
+    from ..phone import mask_phone as masked
+    return masked(phone)
+
+
+@bp.app_template_global()
+def resident_sms_state(order) -> dict:
+    """For the desk's link card: the order's SMS consent, and whether a link went by SMS."""
+    from ..models import ResidentMessage
+    from ..services.delivery.consent import order_consent
+    queued = db.session.scalar(db.select(ResidentMessage.id).where(
+        ResidentMessage.order_id == order.id, ResidentMessage.kind == "resident_link").limit(1))
+    return {"consent": order_consent(order), "link_queued": queued is not None}
+
+
+@bp.app_template_global()
 def delivery_channel_label(name: str) -> str:
     return channel_label(name)
 
@@ -167,4 +183,17 @@ def resident_sms(number: str):
     if not token or links.live_link_for(order, token) is None:
         abort(400)
     send_link(actor(), order, token)
+    return redirect_to(url_for("desk.order", number=number))
+
+
+@settings_bp.route("/resident-sms/<number>/withdraw", methods=["POST"])
+@roles(DESK)
+def resident_sms_withdraw(number: str):
+    """The contact asked for no more SMS about this order (or the desk ticked it by mistake): audited."""
+    from ..models import RepairOrder
+    from ..services.delivery.consent import stop_sms
+    order = db.session.scalar(db.select(RepairOrder).where(RepairOrder.number == number))
+    if order is None or current_user.project_id != order.project_id:
+        abort(404)
+    stop_sms(actor(), order)
     return redirect_to(url_for("desk.order", number=number))

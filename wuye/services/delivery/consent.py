@@ -99,5 +99,13 @@ def withdraw(actor: Actor, order: RepairOrder) -> None:
            stored=stored_consent(order.project_id, order.unit_id, order.contact_phone), changed=True)
 
 
+def stop_sms(actor: Actor, order: RepairOrder) -> None:
+    from ...database import transaction
+    from ..residents.link import check_desk
+    check_desk(actor)
+    with transaction():
+        withdraw(actor, order)
+
+
 class ConsentRefused(InvalidInput):
     field = "sms_consent"
