@@ -182,6 +182,9 @@ ACTIONS.update({
     "appointment_request": _l("Resident asked for another time"),
     "appointment_request_accept": _l("Appointment moved at the resident's request"),
     "appointment_request_refuse": _l("Resident's time request refused"),
+    "resident_sms_consent": _l("Contact agreed to SMS for this order"),
+    "resident_sms_refused": _l("No SMS to the contact for this order"),
+    "resident_sms_link": _l("Resident link sent by SMS"),
 })
 
 ACTIONS.update({

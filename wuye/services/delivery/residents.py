@@ -155,9 +155,9 @@ def text(msg: ResidentMessage) -> str:
         if msg.kind == "resident_link":
             if start:
                 return _("Your repair %(number)s is registered for %(start)s–%(end)s; follow it here: %(url)s",
-                         number=number, start=start, end=end, url=p.get("url") or _("(the link was sent)"))
+                         number=number, start=start, end=end, url=p.get("url") or _("(the link is not kept)"))
             return _("Your repair %(number)s is registered; follow it here: %(url)s", number=number,
-                     url=p.get("url") or _("(the link was sent)"))
+                     url=p.get("url") or _("(the link is not kept)"))
         if msg.kind == "resident_appointment_confirmed":
             return _("Repair %(number)s: a technician will come on %(start)s–%(end)s", number=number, start=start,
                      end=end)
