@@ -50,13 +50,16 @@ def mask_phone(phone: str) -> str:
 
 
 @bp.app_template_global()
-def resident_sms_state(order) -> dict:
-    """For the desk's link card: the order's SMS consent, and whether a link went by SMS."""
+def resident_sms_state(order, url: str | None = None) -> dict:
+    """For the desk's link card: the order's SMS consent, and whether the link on screen (if any)
+    already goes by SMS."""
     from ..models import ResidentMessage
     from ..services.delivery.consent import order_consent
-    queued = db.session.scalar(db.select(ResidentMessage.id).where(
-        ResidentMessage.order_id == order.id, ResidentMessage.kind == "resident_link").limit(1))
-    return {"consent": order_consent(order), "link_queued": queued is not None}
+    from ..services.residents.link import live_link_for
+    shown = live_link_for(order, url.rsplit("/", 1)[-1]) if url else None
+    sent = {(m.params or {}).get("link_id") for m in db.session.scalars(db.select(ResidentMessage).where(
+        ResidentMessage.order_id == order.id, ResidentMessage.kind == "resident_link"))}
+    return {"consent": order_consent(order), "link_queued": shown is not None and shown.id in sent}
 
 
 @bp.app_template_global()
