@@ -69,6 +69,9 @@ def test_the_link_at_intake_goes_to_the_contact_who_agreed_with_the_agreed_time_
     db.session.expire_all()
     msg = db.session.scalar(db.select(ResidentMessage))
     assert "url" not in msg.params and msg.params["url_sent"]
+    # the record in words, in the default language (a resident chose none), the time in Urumqi's zone
+    from wuye.services.delivery.residents import text
+    assert text(msg) == f"您的报修{order.number}已登记，预约11-27 14:00–16:00上门，查看进度：（链接不保存）"
 
 
 def test_a_contact_who_refused_messages_never_gets_an_sms(org, make_order, clock, sms):
