@@ -11,6 +11,7 @@ from tests.fixtures.journey import Journey
 from wuye.extensions import db
 from wuye.models import AuditEvent, Deadline, RepairOrder, ResidentLink, ReturnVisit, ServiceForm
 from wuye.services import Actor, DomainError, InvalidInput, NotAllowed
+from wuye.services.residents import appointments
 from wuye.services.residents import link as svc
 from wuye.services.residents import service_form as forms
 from wuye.services.residents.service_form import Answers
@@ -195,11 +196,11 @@ def test_customer_service_closes_a_return_visit_with_a_note(org, clerk, order, l
 
 def test_the_resident_asks_for_another_time_and_the_desk_moves_the_appointment(org, clerk, order, link, clock):
     start = clock.now + timedelta(days=2)
-    req = svc.request_change(link, start, start + timedelta(hours=2), "白天上班", "1.2.3.4")
+    req = appointments.request_change(link, start, start + timedelta(hours=2), "白天上班", "1.2.3.4")
     assert fresh(order).appointment_start != start  # the request alone changes nothing
     with pytest.raises(DomainError):
-        svc.request_change(link, start, start + timedelta(hours=2), "", "1.2.3.4")  # one open at a time
-    svc.answer_request(clerk, req, True, "")
+        appointments.request_change(link, start, start + timedelta(hours=2), "", "1.2.3.4")  # one open at a time
+    appointments.answer_request(clerk, req, True, "")
     assert (fresh(order).appointment_start, fresh(order).appointment_end) == (start, start + timedelta(hours=2))
     arrival = db.session.scalar(db.select(Deadline).where(
         Deadline.subject_id == order.id, Deadline.kind == "appointment_arrival", Deadline.closed_at.is_(None)))
@@ -210,10 +211,10 @@ def test_the_resident_asks_for_another_time_and_the_desk_moves_the_appointment(o
 
 def test_a_refusal_needs_a_note_for_the_resident(clerk, order, link, clock):
     start = clock.now + timedelta(days=1)
-    req = svc.request_change(link, start, start + timedelta(hours=2), "", "1.2.3.4")
+    req = appointments.request_change(link, start, start + timedelta(hours=2), "", "1.2.3.4")
     with pytest.raises(DomainError):
-        svc.answer_request(clerk, req, False, "")
-    svc.answer_request(clerk, req, False, "当天师傅排满，请改选其他时间")
+        appointments.answer_request(clerk, req, False, "")
+    appointments.answer_request(clerk, req, False, "当天师傅排满，请改选其他时间")
     assert svc.view(fresh(order)).request.state == "refused"
 
 
@@ -221,9 +222,9 @@ def test_no_new_time_once_the_technician_has_left(order, link, clock):
     Journey(order).to("depart")
     start = clock.now + timedelta(days=1)
     with pytest.raises(DomainError):
-        svc.request_change(link, start, start + timedelta(hours=2), "", "1.2.3.4")
+        appointments.request_change(link, start, start + timedelta(hours=2), "", "1.2.3.4")
 
 
 def test_a_time_in_the_past_is_refused(order, link, clock):
     with pytest.raises(DomainError):
-        svc.request_change(link, clock.now - timedelta(hours=3), clock.now - timedelta(hours=1), "", "1.2.3.4")
+        appointments.request_change(link, clock.now - timedelta(hours=3), clock.now - timedelta(hours=1), "", "1.2.3.4")

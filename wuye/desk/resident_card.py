@@ -13,6 +13,7 @@ from ..extensions import db
 from ..formkit import options
 from ..models import RepairOrder
 from ..services import DomainError
+from ..services.residents import appointments
 from ..services.residents import link as links
 from ..services.residents import service_form as feedback
 from ..web import actor
@@ -69,7 +70,7 @@ def resident_context(order: RepairOrder, token: str | None = None, error: str | 
     return {
         "token": token, "url": links.link_url(token) if token else None, "error": error,
         "links": links.live_links(order), "form": feedback.form_for(order),
-        "return_visits": feedback.return_visits_for(order), "requests": links.requests_for(order),
+        "return_visits": feedback.return_visits_for(order), "requests": appointments.requests_for(order),
         "link_form": LinkForm(), "answer_form": AnswerForm(prefix="answer"),
         "visit_form": ReturnVisitForm(prefix="visit"), "decline_reasons": feedback.DECLINE_REASONS,
     }

@@ -14,6 +14,7 @@ from ..htmx import add_trigger, is_fragment_request, redirect_to, render
 from ..models import AppointmentRequest, RepairOrder
 from ..permissions import roles
 from ..services import DomainError
+from ..services.residents import appointments
 from ..services.residents import link as links
 from ..services.residents import service_form as feedback
 from ..web import actor, current_project
@@ -88,7 +89,7 @@ def answer_request(request_id: int):
     if not form.validate_on_submit():
         return _list(status=422, error="; ".join(str(m) for errs in form.errors.values() for m in errs))
     try:
-        links.answer_request(actor(), req, form.decision.data == "accept", form.note.data or "")
+        appointments.answer_request(actor(), req, form.decision.data == "accept", form.note.data or "")
     except DomainError as e:
         db.session.rollback()
         return _list(status=e.status, error=e.message)
@@ -113,7 +114,7 @@ def _list(status: int = 200, error: str | None = None):
     project = current_project()
     open_visits = feedback.return_visits(project.id)
     done_visits = feedback.return_visits(project.id, done=True, limit=30)
-    requests = links.open_requests(project.id)
+    requests = appointments.open_requests(project.id)
     ids = {v.order_id for v in open_visits + done_visits} | {r.order_id for r in requests}
     orders = {o.id: o for o in db.session.scalars(select(RepairOrder).where(RepairOrder.id.in_(ids)))} if ids else {}
     return render("desk/return_visits.html", open_visits=open_visits, done_visits=done_visits, requests=requests,

@@ -21,6 +21,7 @@ from ..models import Project, RepairOrder
 from ..permissions import PUBLIC, roles
 from ..photos import KINDS, SIZES, by_kind, photo_response, photos_of
 from ..services import DomainError
+from ..services.residents import appointments
 from ..services.residents import link as svc
 from ..services.residents import service_form as forms_svc
 from ..web import client_address
@@ -69,7 +70,7 @@ def _days(order: RepairOrder) -> list[tuple[str, str]]:
     tz = g.timezone
     today = local_day(clock_now(), tz)
     out = [("", "—")]
-    for i in range(1, svc.MAX_DAYS_AHEAD + 1):
+    for i in range(1, appointments.MAX_DAYS_AHEAD + 1):
         day = today + timedelta(days=i)
         out.append((day.isoformat(), format_date(day, "MM-dd EEE")))
     return out
@@ -152,7 +153,7 @@ def change_appointment(token: str):
     t0, t1 = window_times(form.window.data)
     day = date.fromisoformat(form.day.data)
     try:
-        svc.request_change(g.resident_link, local_to_utc(day, t0, g.timezone), local_to_utc(day, t1, g.timezone),
+        appointments.request_change(g.resident_link, local_to_utc(day, t0, g.timezone), local_to_utc(day, t1, g.timezone),
                            form.note.data or "", client_address())
     except DomainError as e:
         db.session.rollback()
