@@ -12,7 +12,8 @@ from sqlalchemy.orm import selectinload
 from ...clock import now as clock_now
 from ...extensions import db
 from ...models import AuditEvent, Complaint, CorrectiveAction, Deadline, Project, Role, Unit, User
-from ...models.complaint import ACTION_TO_DO, ActionState, complaint_department, complaint_person
+from ...models.complaint_codes import ACTION_TO_DO, ActionState
+from ...models.complaint import complaint_department, complaint_person
 from ...workflow.complaint import COLUMNS, ComplaintState, SEE_ALL
 from ..deadlines.table import for_subject, missed, overdue_subjects, running_by_subject
 

@@ -17,8 +17,8 @@ from ...clock import now as clock_now
 from ...database import locked, transaction
 from ...extensions import db
 from ...models import Complaint, ComplaintForwarding, Department, User
-from ...models.complaint import (REASONS, SUPERVISOR_CHANNELS, ForwardMode, NormalKind, RepeatStatus, SeriousCriterion,
-                                 Severity, Topic, Validity)
+from ...models.complaint_codes import (REASONS, SUPERVISOR_CHANNELS, ForwardMode, NormalKind, RepeatStatus,
+                                       SeriousCriterion, Severity, Topic, Validity)
 from ...models.org import Role
 from ...workflow.complaint import COMPLAINT, ComplaintState, HANDLERS, REVIEW_ROLES
 from .. import Actor, DomainError, InvalidInput, Problems

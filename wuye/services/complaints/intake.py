@@ -20,7 +20,7 @@ from ...database import locked, transaction
 from ...extensions import db
 from ...i18n import local_day
 from ...models import Complaint, ComplaintEscalation, CorrectiveAction, Deadline, Project, Unit, User
-from ...models.complaint import ActionState, Channel, RepeatStatus, Satisfaction, Topic, Validity
+from ...models.complaint_codes import ActionState, Channel, RepeatStatus, Satisfaction, Topic, Validity
 from ...phone import normalize_phone
 from ...workflow.complaint import COMPLAINT, CS, EMPLOYEES, MANAGERS, OPEN_STATES, ComplaintState
 from .. import Actor, DomainError, InvalidInput, NotAllowed, times

@@ -15,7 +15,7 @@ from ...clock import now as clock_now
 from ...database import locked, transaction
 from ...extensions import db
 from ...models import Complaint, ComplaintContact, CorrectiveAction, Department, Role, User
-from ...models.complaint import ActionState, ContactChannel, ContactPurpose, Satisfaction, Validity
+from ...models.complaint_codes import ActionState, ContactChannel, ContactPurpose, Satisfaction, Validity
 from .. import Actor, DomainError, InvalidInput
 from ..deadlines import table as deadlines
 from ..audit import record

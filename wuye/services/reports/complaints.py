@@ -10,7 +10,8 @@ from ...complaints.labels import SEVERITY, TOPICS, VALIDITY
 from ...extensions import db
 from ...labels import label
 from ...models import Complaint, CorrectiveAction, Deadline, Department, Role, User
-from ...models.complaint import ActionState, RepeatStatus, complaint_department
+from ...models.complaint_codes import ActionState, RepeatStatus
+from ...models.complaint import complaint_department
 from ...workflow.complaint import SEE_ALL
 from ..complaints.board import scope
 from ..deadlines.table import COMPLAINT, CORRECTIVE_ACTION, RULES
