@@ -178,14 +178,40 @@
       var picked = el.querySelector(".picked");
       if (!picked) return;
       var name = document.getElementById("contact_name"), phone = document.getElementById("contact_phone");
-      if (name && !name.value) name.value = picked.dataset.ownerName || "";
-      if (phone && !phone.value) phone.value = picked.dataset.ownerPhone || "";
+      // the owner is proposed; what the clerk typed stays, what an earlier unit filled in is replaced
+      autofill(name, picked.dataset.ownerName || "");
+      autofill(phone, picked.dataset.ownerPhone || "");
+      var first = picked.querySelector(".contact-pick");
+      if (first && name && phone && name.value === first.dataset.name && phone.value === first.dataset.phone) {
+        first.setAttribute("aria-pressed", "true");
+      }
       var results = document.getElementById("unit-results");
       if (results) results.innerHTML = "";
       var query = document.getElementById("unit_query");
       if (query) { query.value = picked.querySelector("strong").textContent; query.setAttribute("aria-expanded", "false"); }
       if (name) { name.focus(); name.select(); }
     }
+  });
+
+  // ---- intake: the caller may be the owner, a tenant or a family member of the unit ----
+  function autofill(field, value) {
+    if (!field) return;
+    if (!field.value || field.value === field.dataset.autofilled) {
+      field.value = value;
+      field.dataset.autofilled = value;
+    }
+  }
+  document.addEventListener("click", function (evt) {
+    var button = evt.target.closest && evt.target.closest(".contact-pick");
+    if (!button) return;
+    var name = document.getElementById("contact_name"), phone = document.getElementById("contact_phone");
+    if (name && button.dataset.name) { name.value = button.dataset.name; name.dataset.autofilled = name.value; }
+    if (phone && button.dataset.phone) { phone.value = button.dataset.phone; phone.dataset.autofilled = phone.value; }
+    document.querySelectorAll(".contact-pick").forEach(function (b) {
+      b.setAttribute("aria-pressed", b === button ? "true" : "false");
+    });
+    var category = document.getElementById("category");
+    if (category) category.focus();  // the caller is known: on to what needs repairing
   });
 
   // ---- intake: show the appointment only for normal urgency, the employee only for staff reports ----
