@@ -148,3 +148,21 @@ def test_only_the_desk_changes_who_pays_from_the_order_page(org, make_order, clo
         r = b.post(f"/desk/repairs/{order.number}/charge", {"charge-charge_type": "common", "charge-reason": "x"})
         assert r.status_code == 403, role
     assert _order(order.id).charge_type == "paid"
+
+
+def test_a_free_quote_signed_on_the_phone_after_the_desk_made_it_paid_work_is_no_consent_to_a_price(
+        org, home, make_order, clock, as_role):
+    from tests.web.test_tech_steps import quote_form
+    order = _on_site(org, make_order(unit=home, category="leak", technician=org.users["technician"]))
+    phone = as_role("technician")
+    page = phone.get(f"/tech/jobs/{order.number}").get_data(as_text=True)
+    assert 'name="q-charge_type" value="warranty"' in page  # what the phone shows the customer: ¥0 due
+    assert _change(as_role("clerk"), order, "paid", "住户装修打穿防水层").status_code == 303
+    r = phone.post(f"/tech/jobs/{order.number}/consent", {**quote_form(org, signature_png()), "q-charge_type": "warranty"},
+                   content_type="multipart/form-data")
+    assert r.status_code in (409, 422) and "重新报价" in r.get_data(as_text=True)
+    assert _order(order.id).state == "on_site"
+    assert db.session.scalar(db.select(Quote).where(Quote.order_id == order.id)) is None
+    r = phone.post(f"/tech/jobs/{order.number}/consent", {**quote_form(org, signature_png()), "q-charge_type": "paid"},
+                   content_type="multipart/form-data")
+    assert r.status_code == 303 and db.session.scalar(db.select(Quote)).total_fen == 12000
