@@ -40,9 +40,9 @@ def test_a_tenants_or_family_members_contact_fills_the_caller_and_is_saved(org, 
     kb.press("Enter")
     name, phone = page.get_by_label("联系人", exact=True), page.get_by_label("联系电话")
     expect(name).to_have_value("业主1201")  # the owner is proposed
-    owner = page.get_by_role("button", name="联系人：业主 业主1201 13800001201")
+    owner = page.get_by_role("button", name="选用 业主 业主1201 13800001201")
     expect(owner).to_have_attribute("aria-pressed", "true")
-    tenant = page.get_by_role("button", name="联系人：租户 租客小李 13911113333")  # the tenant's second phone
+    tenant = page.get_by_role("button", name="选用 租户 租客小李 13911113333")  # the tenant's second phone
     tenant.click()
     expect(name).to_have_value("租客小李")
     expect(phone).to_have_value("13911113333")
@@ -52,7 +52,7 @@ def test_a_tenants_or_family_members_contact_fills_the_caller_and_is_saved(org, 
     shot(page, "desk-intake-tenant-picked", full_page=False)
 
     # by keyboard: Shift+Tab back from the contact name reaches the family member's button; Enter picks it
-    grandma = page.get_by_role("button", name="联系人：家属 李奶奶 0755-12345678")
+    grandma = page.get_by_role("button", name="选用 家属 李奶奶 0755-12345678")
     grandma.focus()
     kb.press("Enter")
     expect(name).to_have_value("李奶奶")
