@@ -104,6 +104,9 @@ def test_after_the_consent_paid_work_made_free_is_quoted_again_at_0_due_with_its
     svc.sign_acceptance(svc.Step(_tech(org), _order(order.id)), True, signature_png())
     assert as_role("technician").post(f"/tech/jobs/{order.number}/no_charge", {}).status_code == 303
     assert _order(order.id).state == "completed"
+    from wuye.services.repairs.claims import claim_list
+    [fund] = claim_list(db.session.merge(org.p1), "common")  # the maintenance fund's list: its hours and materials
+    assert [(r.order.number, r.cost_fen) for r in fund.rows] == [(order.number, 12000)]
 
 
 def test_after_consent_to_a_free_repair_the_desk_cannot_make_it_paid_work(org, home, make_order, clock, as_role):
