@@ -45,9 +45,9 @@ def seed(skip_if_present: bool = False, orders: int = 90, rng_seed: int = 202611
             orgs.add_building(project, DATA["building_name"].format(n=b), completed_on=date(2022 + b % 3, 6, 30),
                               developer=DATA["developer"],
                               main_contractor=DATA["main_contractor"] if b <= 3 else DATA["other_contractor"])
-    # the estate comes in as a company's would: a spreadsheet through the importer
+    # the estate comes in as a company's would: a spreadsheet through the importer, its common parts
+    # (a lobby, a lift, a pump room: 公共部位, A3) rows with 是 in that column
     import_units.apply(CLI, project, UNITS_FILE.read_bytes(), UNITS_FILE.name)
-    _common_units(project)
     for username, role, display, dept in DATA["users"]:
         orgs.add_user(CLI, username, role, None if role == Role.ADMIN else code, DEMO_PASSWORD, display,
                       department_id=depts[dept].id if dept else None)
@@ -62,15 +62,6 @@ def seed(skip_if_present: bool = False, orders: int = 90, rng_seed: int = 202611
     from .demo_reports import seed_feedback  # 服务单, 回访 and cash handed over: the review's figures
     seed_feedback(project)
     return True
-
-
-def _common_units(project: Project) -> None:
-    """A lobby, a lift, a pump room: repairs there are 公共部位 (A3)."""
-    from .models import Building
-    with transaction():
-        for building, label in DATA["common_units"]:
-            b = db.session.scalar(select(Building).where(Building.project_id == project.id, Building.name == building))
-            orgs.add_unit(project, b, label, common_area=True)
 
 
 def _problem(rng: random.Random, unit: Unit) -> tuple[str, str, str, str]:

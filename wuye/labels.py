@@ -207,6 +207,7 @@ ACTIONS.update({
 # who pays (A3) and the cost claims
 ACTIONS.update({
     "charge_change": _l("Charge type changed on site"),
+    "charge_change_desk": _l("Charge type changed by the desk"),
     "claim_claimed": _l("Cost claimed"), "claim_paid": _l("Claim paid"), "claim_reopened": _l("Claim reopened"),
     "warranty_item_change": _l("Warranty table changed"),
 })

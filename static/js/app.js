@@ -178,8 +178,13 @@
       var picked = el.querySelector(".picked");
       if (!picked) return;
       var name = document.getElementById("contact_name"), phone = document.getElementById("contact_phone");
-      if (name && !name.value) name.value = picked.dataset.ownerName || "";
-      if (phone && !phone.value) phone.value = picked.dataset.ownerPhone || "";
+      // the owner is proposed; what the clerk typed stays, what an earlier unit filled in is replaced
+      autofill(name, picked.dataset.ownerName || "");
+      autofill(phone, picked.dataset.ownerPhone || "");
+      var first = picked.querySelector(".contact-pick");
+      if (first && name && phone && name.value === first.dataset.name && phone.value === first.dataset.phone) {
+        first.setAttribute("aria-pressed", "true");
+      }
       syncConsent(el);
       var results = document.getElementById("unit-results");
       if (results) results.innerHTML = "";
@@ -202,14 +207,26 @@
     var hint = document.getElementById("sms_consent-hint");
     if (hint) hint.textContent = !match ? panel.dataset.hintNone : (match.dataset.stored === "1" ? panel.dataset.hintYes : panel.dataset.hintNo);
   }
+  // ---- intake: the caller may be the owner, a tenant or a family member of the unit ----
+  function autofill(field, value) {
+    if (!field) return;
+    if (!field.value || field.value === field.dataset.autofilled) {
+      field.value = value;
+      field.dataset.autofilled = value;
+    }
+  }
   document.addEventListener("click", function (evt) {
-    var pick = evt.target.closest && evt.target.closest(".contact-pick");
-    if (!pick) return;
+    var button = evt.target.closest && evt.target.closest(".contact-pick");
+    if (!button) return;
     var name = document.getElementById("contact_name"), phone = document.getElementById("contact_phone");
-    if (name) name.value = pick.dataset.name || "";
-    if (phone) phone.value = pick.dataset.phone || "";
-    syncConsent(pick.closest(".picked"));
-    if (phone) phone.focus();
+    if (name && button.dataset.name) { name.value = button.dataset.name; name.dataset.autofilled = name.value; }
+    if (phone && button.dataset.phone) { phone.value = button.dataset.phone; phone.dataset.autofilled = phone.value; }
+    document.querySelectorAll(".contact-pick").forEach(function (b) {
+      b.setAttribute("aria-pressed", b === button ? "true" : "false");
+    });
+    syncConsent(button.closest(".picked"));
+    var category = document.getElementById("category");
+    if (category) category.focus();  // the caller is known: on to what needs repairing
   });
   document.addEventListener("change", function (evt) {
     if (evt.target.id === "contact_phone") syncConsent(document.getElementById("unit-picked"));

@@ -13,6 +13,7 @@
     document.querySelectorAll(".charge-current").forEach(function (el) { el.textContent = label; });
     document.querySelectorAll("form.quote-form").forEach(function (form) {
       form.dataset.free = free ? "1" : "";
+      form.querySelectorAll("input.shown-charge").forEach(function (input) { input.value = type; });
       form.dispatchEvent(new Event("input"));  // job.js computes the fee again
     });
   }

@@ -125,8 +125,10 @@ def test_an_admin_starts_from_an_empty_install_and_the_clerk_takes_an_order_for_
     option = page.get_by_role("option", name=re.compile("1栋1单元1502"))
     expect(option).to_be_visible()
     option.click()
-    expect(page.get_by_text("租户: 陈小姐 · 13812340000")).to_be_visible()
     expect(page.get_by_label("联系人", exact=True)).to_have_value("黄建华")
+    page.get_by_role("button", name="选用 租户 陈小姐 13812340000").click()  # the tenant rang, not the owner
+    expect(page.get_by_label("联系人", exact=True)).to_have_value("陈小姐")
+    expect(page.get_by_label("联系电话")).to_have_value("13812340000")
     page.get_by_label("报修类别").select_option("plumbing_electric")
     page.get_by_label("报修内容").fill("厨房水槽下水管漏水")
     page.get_by_label("预约日期").select_option(index=2)

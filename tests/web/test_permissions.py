@@ -42,6 +42,7 @@ MATRIX = {
     "desk.photo_file": ("GET", "/desk/repairs/{number}/photos/999/thumb", DESK),
     "desk.correct_sheet": ("POST", "/desk/repairs/{number}/correct-sheet", DESK),
     "desk.charge_proposal": ("GET", "/desk/repairs/charge-proposal?unit_id={unit}&category=leak", DESK),
+    "desk.change_charge": ("POST", "/desk/repairs/{number}/charge", DESK),
     "deadlines.escalations": ("GET", "/desk/escalations", {"cs_supervisor", "project_manager"}),
     "tech.home": ("GET", "/tech/", {"technician"}),
     "job.job": ("GET", "/tech/jobs/{number}", {"technician"}),

@@ -21,7 +21,7 @@ FIELDS = {
     "superior": _l("Direct superior"), "phone": _l("Phone"), "active": _l("Active"), "position": _l("Sort order"),
     "unit": _l("Unit of sale"), "price_fen": _l("Price"), "kind": _l("Kind"), "starts": _l("Starts at"), "ends": _l("Ends at"),
     "must_change_password": _l("Must choose a password"), "username": _l("Username"), "file": _l("File"),
-    "common_area": _l("Common parts (no charge to residents)"),
+    "common_area": _l("Common parts (no charge to residents)"), "common_parts": _l("Common facility (no charge)"),
     "minutes": _l("Length (minutes)"), "escalation_minutes": _l("Escalation delays (minutes)"),
     "warn_percent": _l("Warning at (percent of the length)"), "warn_minutes": _l("Warning before (minutes)"),
     "added": _l("Added"), "changed": _l("Changed"), "unchanged": _l("Unchanged"),

@@ -1,6 +1,8 @@
 """Administration of the estate: buildings, units with their contacts, departments with their head."""
 from __future__ import annotations
 
+import re
+
 from flask import request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
@@ -15,7 +17,7 @@ from ..services import DomainError, estate
 from ..services.audit import history
 from ..services.import_units import parse_area, show_area
 from ..web import actor
-from .forms import CONTACTS, BuildingForm, DepartmentForm, UnitForm
+from .forms import CONTACTS, MAX_CONTACTS, BuildingForm, DepartmentForm, UnitForm, unit_form_class
 from .common import ADMINS, bp, scoped, scoped_project
 
 PAGE = 100
@@ -77,13 +79,23 @@ def units(project_id: int):
     return render("admin/units.html", project=project, units=rows[:PAGE], more=len(rows) > PAGE, page=page, q=q)
 
 
+def _places(unit: Unit | None) -> int:
+    """Contact places on the page: the unit's contacts and one empty more (a 4th, 5th…), or what was posted."""
+    if request.method == "POST":
+        posted = [int(m.group(1)) for k in request.form if (m := re.fullmatch(r"c(\d{1,2})_\w+", k))]
+        return max([CONTACTS, *posted])
+    return len(unit.contacts) + 1 if unit is not None else CONTACTS
+
+
 def _unit_form(project: Project, unit: Unit | None) -> UnitForm:
-    form = UnitForm(obj=unit) if unit else UnitForm()
+    form_class = unit_form_class(_places(unit))
+    form = form_class(obj=unit) if unit else form_class()
+    form.places = min(MAX_CONTACTS, max(CONTACTS, _places(unit)))
     form.building.choices = options([(b.id, b.name) for b in project.buildings])
     if unit is not None and request.method == "GET":
         form.building.data = unit.building_id
         form.area.data = show_area(unit.area_centi)
-        for i, c in enumerate(unit.contacts[:CONTACTS], start=1):
+        for i, c in enumerate(unit.contacts[:form.places], start=1):
             getattr(form, f"c{i}_kind").data = c.kind
             getattr(form, f"c{i}_name").data = c.name
             getattr(form, f"c{i}_phone").data = c.phone
@@ -94,7 +106,7 @@ def _unit_form(project: Project, unit: Unit | None) -> UnitForm:
 
 def _contacts(form: UnitForm) -> list[dict]:
     out = []
-    for i in range(1, CONTACTS + 1):
+    for i in range(1, form.places + 1):
         name, phone = getattr(form, f"c{i}_name").data or "", getattr(form, f"c{i}_phone").data or ""
         phone2 = getattr(form, f"c{i}_phone2").data or ""
         if name or phone or phone2:
@@ -125,7 +137,7 @@ def _save_unit(project: Project, unit: Unit | None):
                 return redirect_to(url_for("admin.unit", unit_id=saved.id, saved=1))
         status = 422
     return render("admin/unit.html", project=project, unit=unit, form=form, error=error, status=status,
-                  contacts=CONTACTS, events=history("unit", unit.id) if unit else [])
+                  contacts=form.places, events=history("unit", unit.id) if unit else [])
 
 
 @bp.route("/projects/<int:project_id>/units/new", methods=["GET", "POST"])

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from .. import money
 from ..formkit import ChinesePhone, options
 from ..labels import CONTACT_KINDS, UNIT_STATUSES
+from ..services.import_units import MAX_CONTACTS  # the page edits as many contacts as a file may carry
 
 TIMEZONES = ["Asia/Shanghai", "Asia/Urumqi", "Asia/Hong_Kong", "Asia/Macau", "Asia/Taipei"]
 
@@ -49,12 +50,12 @@ class UnitForm(FlaskForm):
     common_area = BooleanField(_l("Common parts (no charge to residents)"))
 
 
-CONTACTS = 3
+CONTACTS = 3  # shown for a new unit; a unit's page shows its own contacts and one empty place more
 
 
-def _contact_fields():
+def _contact_fields(first: int, last: int):
     fields = {}
-    for i in range(1, CONTACTS + 1):
+    for i in range(first, last + 1):
         fields[f"c{i}_kind"] = SelectField(_l("Kind"), choices=options(list(CONTACT_KINDS.items())),
                                            default="owner" if i == 1 else "family")
         fields[f"c{i}_name"] = StringField(_l("Name"), validators=[Optional(), Length(max=50)])
@@ -64,8 +65,18 @@ def _contact_fields():
     return fields
 
 
-for _name, _field in _contact_fields().items():
+for _name, _field in _contact_fields(1, CONTACTS).items():
     setattr(UnitForm, _name, _field)
+
+_UNIT_FORMS: dict[int, type] = {CONTACTS: UnitForm}
+
+
+def unit_form_class(contacts: int) -> type:
+    """UnitForm with places for this many contacts (c1_… to cN_…), N between CONTACTS and MAX_CONTACTS."""
+    n = max(CONTACTS, min(MAX_CONTACTS, contacts))
+    if n not in _UNIT_FORMS:
+        _UNIT_FORMS[n] = type(f"UnitForm{n}", (UnitForm,), _contact_fields(CONTACTS + 1, n))
+    return _UNIT_FORMS[n]
 
 
 class DepartmentForm(FlaskForm):
@@ -106,6 +117,8 @@ class CategoryForm(FlaskForm):
     name = StringField(_l("Category name"), validators=[DataRequired(_l("A name is required.")), Length(max=50)])
     position = IntegerField(_l("Sort order"), default=0, validators=[Optional(), NumberRange(0, 999)])
     active = BooleanField(_l("Offered"), default=True)
+    # 公共设施 (A3): repairs of this category are proposed as common parts, free of charge
+    common_parts = BooleanField(_l("Common facility (no charge)"), default=False)
 
 
 class PriceItemForm(FlaskForm):

@@ -148,6 +148,15 @@ class CancelForm(FlaskForm):
                          validators=[DataRequired(_l("Give the reason.")), Length(max=500)])
 
 
+class ChargeChangeForm(FlaskForm):
+    """Who pays, changed by the desk after intake (services/repairs/desk_charge says when)."""
+    charge_type = RadioField(_l("Who pays now"), choices=charge_choices(),
+                             validators=[InputRequired(_l("Choose who pays: common parts, under warranty or paid in-home work."))])
+    reason = StringField(_l("Why it changes"),
+                         validators=[DataRequired(_l("Say why the charge type changes (for example damage by misuse).")),
+                                     Length(max=500)])
+
+
 class CorrectSheetForm(FlaskForm):
     description = TextAreaField(_l("Corrected work description"),
                                 validators=[DataRequired(_l("Describe the work as it should read.")), Length(max=2000)])

@@ -15,10 +15,11 @@ from ..services.audit import history
 from ..services.deadlines.table import for_subject
 from ..services.repairs import quote as quoting
 from ..services.repairs import sheet as dispatch_sheet
+from ..services.repairs.desk_charge import CONSENTED
 from ..web import actor, current_project
 from ..workflow.repair import REPAIR
 from .common import technician_choices
-from .forms import CancelForm, CorrectSheetForm, DispatchForm, ReassignForm
+from .forms import CancelForm, ChargeChangeForm, CorrectSheetForm, DispatchForm, ReassignForm
 from .resident_card import resident_context, take_fresh
 
 
@@ -29,13 +30,15 @@ def order_page(order: RepairOrder, status: int = 200, error: str | None = None, 
     dispatch_form = DispatchForm(prefix="dispatch")
     reassign_form = ReassignForm(prefix="reassign")
     cancel_form = CancelForm(prefix="cancel")
+    charge_form = ChargeChangeForm(prefix="charge", formdata=None)
+    charge_form.charge_type.data = order.charge_type
     choices, loads = technician_choices(project, None)
     dispatch_form.technician.choices = choices
     reassign_form.technician.choices = choices
     return render("desk/order.html", block=block, order=order, events=history("repair_order", order.id),
                   deadlines=for_subject(order),
                   allowed=allowed, dispatch_form=dispatch_form, reassign_form=reassign_form,
-                  cancel_form=cancel_form, loads=loads, error=error, status=status,
+                  cancel_form=cancel_form, charge_form=charge_form, consented=order.state in CONSENTED, loads=loads, error=error, status=status,
                   created=request.args.get("created"), job=job_summary(order),
                   correct_form=CorrectSheetForm(prefix="correct"), resident=_resident(order, block))
 

@@ -27,7 +27,7 @@ from ..workflow.repair import DESK
 from .common import bp, order_or_404, technician_choices
 from .order_page import order_page
 from .resident_card import issue_after_intake, print_link
-from .forms import (BoardFilterForm, CancelForm, CorrectSheetForm, DispatchForm, IntakeForm, ReassignForm,
+from .forms import (BoardFilterForm, CancelForm, ChargeChangeForm, CorrectSheetForm, DispatchForm, IntakeForm, ReassignForm,
                     appointment_days,
                     window_times)
 
@@ -231,6 +231,15 @@ def reassign(number: str):
 def cancel(number: str):
     return _action(number, CancelForm, "cancel",
                    lambda o, f: repair_service.cancel(actor(), o, f.reason.data))
+
+
+@bp.route("/repairs/<number>/charge", methods=["POST"])
+@roles(DESK)
+def change_charge(number: str):
+    """Who pays, changed after intake with a reason (e.g. the technician rings: it is a common part)."""
+    from ..services.repairs import desk_charge
+    return _action(number, ChargeChangeForm, "charge",
+                   lambda o, f: desk_charge.change(actor(), o, f.charge_type.data, f.reason.data))
 
 
 @bp.route("/repairs/<number>/print", methods=["GET", "POST"])

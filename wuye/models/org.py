@@ -220,6 +220,8 @@ class RepairCategory(db.Model):
     name: Mapped[str] = mapped_column(String(50))
     position: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # 公共设施: a repair of this category is proposed as common parts wherever it is reported (A3)
+    common_parts: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AppointmentWindow(db.Model):

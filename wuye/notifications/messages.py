@@ -31,6 +31,11 @@ def text(n: Notification) -> str:
                  reason=p.get("reason"))
     if n.kind == "repair_cancelled":
         return _("Job %(number)s was cancelled: %(reason)s", number=p.get("number"), reason=p.get("reason"))
+    if n.kind == "repair_charge_changed":
+        from ..labels import label
+        from ..services.repairs.charging import CHARGE_TYPES
+        return _("Job %(number)s: who pays is now %(charge)s (%(reason)s)", number=p.get("number"),
+                 charge=label(CHARGE_TYPES, p.get("charge_type")), reason=p.get("reason"))
     if n.kind == "deadline_warn":
         return _("%(number)s: %(deadline)s is due at %(due)s", **_deadline_params(p))
     if n.kind == "deadline_breach":

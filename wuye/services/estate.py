@@ -208,10 +208,13 @@ def choose_password(actor: Actor, user: User, password: str) -> None:
 
 
 def save_category(actor: Actor, project: Project, category: RepairCategory | None, code: str, name: str,
-                  position: int, active: bool) -> RepairCategory:
-    return _save_row(actor, project, RepairCategory, "repair_category", category,
-                     {"code": _code(code), "name": _text(name, 50, _("The name"), True), "position": position,
-                      "active": active}, unique=("code",))
+                  position: int, active: bool, common_parts: bool | None = None) -> RepairCategory:
+    """`common_parts`: a 公共设施 category, whose repairs are proposed as common parts (None: as it is)."""
+    values = {"code": _code(code), "name": _text(name, 50, _("The name"), True), "position": position,
+              "active": active}
+    if common_parts is not None:
+        values["common_parts"] = bool(common_parts)
+    return _save_row(actor, project, RepairCategory, "repair_category", category, values, unique=("code",))
 
 
 def save_price_item(actor: Actor, project: Project, item: PriceItem | None, code: str, name: str, unit: str,

@@ -59,9 +59,14 @@ def template(kind: str) -> bytes:
             ("房号", _("The room number (required), e.g. 1201")),
             ("面积(㎡)", _("Floor area in m², e.g. 89.5")),
             ("状态", "自住 / 空置 / 出租"),
+            ("公共部位", _("是 for a common part — a stairwell, lift, roof, lobby or pump room: its repairs are "
+                       "proposed as common parts, free of charge, and it can be chosen at intake like a flat. "
+                       "否 or empty for a home. A file without this column leaves each unit as it is.")),
             ("联系人N类型", "业主 / 租户 / 家属"),
             ("联系人N电话", _("A mobile or landline number; two numbers separated by /")),
             ("联系人N接收消息", "是 / 否"),
+            (_("More contacts"), _("Add the four columns 联系人4类型, 联系人4姓名, 联系人4电话, 联系人4接收消息 (and 5, 6 …, "
+                                   "up to %(n)d) for a unit with more than three contacts.", n=import_units.MAX_CONTACTS)),
         ]
         return xlsx([[c.header for c in import_units.COLUMNS]], notes)
     notes = [

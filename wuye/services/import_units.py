@@ -1,4 +1,6 @@
-"""The units file: one row per 房号 with up to three contacts; natural key project + building + 单元 + room."""
+"""The units file: one row per 房号 with its contacts (three in the template, up to MAX_CONTACTS: a file
+may add 联系人4… columns, and the export writes as many as the unit with the most has), and whether it is a
+common part (公共部位: a stairwell, lift, roof…); natural key project + building + 单元 + room."""
 from __future__ import annotations
 
 import hashlib
@@ -16,7 +18,8 @@ from .audit import record, record_many
 from .imports import Column, ImportRefused, Plan, RowResult, choice, parse_yes_no, records
 from .orgs import CONTACT_FIELDS, set_contacts, unit_keys, unit_label
 
-CONTACTS = 3
+CONTACTS = 3  # in the template
+MAX_CONTACTS = 20  # that a file may carry (and the admin's unit page edits)
 STATUS_WORDS = {"occupied": ("自住", "已入住", "入住", "occupied"), "vacant": ("空置", "vacant"),
                 "rented": ("出租", "已出租", "rented")}
 KIND_WORDS = {"owner": ("业主", "owner"), "tenant": ("租户", "tenant"), "family": ("家属", "家庭成员", "family")}
@@ -29,6 +32,9 @@ FLOOR = Column("floor", "楼层", "Floor")
 ROOM = Column("room", "房号", "Room", required=True)
 AREA = Column("area", "面积(㎡)", "Area (m²)")
 STATUS = Column("status", "状态", "Status")
+# 公共部位 (A3): a stairwell, a lift, a roof — repairs there are proposed free of charge. A file without the
+# column leaves each unit as it is; an empty cell is 否.
+COMMON = Column("common_area", "公共部位", "Common part")
 
 
 def contact_columns(i: int) -> tuple[Column, Column, Column, Column]:
@@ -38,7 +44,16 @@ def contact_columns(i: int) -> tuple[Column, Column, Column, Column]:
             Column(f"c{i}_messages", f"联系人{i}接收消息", f"Contact {i} receives messages"))
 
 
-COLUMNS = [BUILDING, UNIT_NO, FLOOR, ROOM, AREA, STATUS] + [c for i in range(1, CONTACTS + 1) for c in contact_columns(i)]
+BASE = [BUILDING, UNIT_NO, FLOOR, ROOM, AREA, STATUS, COMMON]
+
+
+def columns(contacts: int) -> list[Column]:
+    """The file's columns with this many contacts."""
+    return BASE + [c for i in range(1, contacts + 1) for c in contact_columns(i)]
+
+
+COLUMNS = columns(CONTACTS)  # the template's
+READ_COLUMNS = columns(MAX_CONTACTS)  # what a file may have
 MAX_AREA_CENTI = 100_000 * 100  # 100,000 m²: larger is a typing error
 
 
@@ -73,7 +88,7 @@ def split_phones(text: str) -> list[str]:
 
 def _contacts(r: RowResult, rec: dict[str, str]) -> list[dict]:
     out = []
-    for i in range(1, CONTACTS + 1):
+    for i in range(1, MAX_CONTACTS + 1):
         kind_col, name_col, phone_col, msg_col = contact_columns(i)
         kind_t, name, phone_t, msg_t = (rec.get(c.key, "") for c in (kind_col, name_col, phone_col, msg_col))
         if not (kind_t or name or phone_t):
@@ -137,6 +152,11 @@ def _check(n: int, rec: dict[str, str], buildings: dict[str, Building]) -> RowRe
     contacts = _contacts(r, rec)
     r.values = {"building_id": building.id if building else None, "unit_no": unit_no, "floor": floor,
                 "room": room, "area_centi": area, "status": status, "contacts": contacts}
+    if COMMON.key in rec:
+        common = parse_yes_no(rec[COMMON.key], default=False)
+        if common is None:
+            r.refuse(COMMON, _("Write 是 for a common part (stairwell, lift, roof…), else 否 or nothing."))
+        r.values["common_area"] = bool(common)
     return r
 
 
@@ -156,7 +176,7 @@ def _existing(project: Project) -> dict[str, dict]:
     return out
 
 
-UNIT_FIELDS = ("building_id", "unit_no", "floor", "room", "area_centi", "status")
+UNIT_FIELDS = ("building_id", "unit_no", "floor", "room", "area_centi", "status", "common_area")
 
 
 def plan(project: Project, data: bytes, filename: str = "") -> Plan:
@@ -164,7 +184,7 @@ def plan(project: Project, data: bytes, filename: str = "") -> Plan:
     existing = _existing(project)
     out = Plan(kind="units")
     seen: dict[str, int] = {}
-    for n, rec in records(data, filename, COLUMNS):
+    for n, rec in records(data, filename, READ_COLUMNS):
         r = _check(n, rec, buildings)
         out.rows.append(r)
         if r.action == "refuse":
@@ -223,7 +243,8 @@ def _insert(actor: Actor, project: Project, rows: list[RowResult], buildings: di
         units.append({"project_id": project.id, "building_id": v["building_id"], "label": r.key,
                       "search_key": search_key, "room": v["room"], "short_key": short_key, "unit_no": v["unit_no"],
                       "floor": v["floor"], "area_centi": v["area_centi"], "status": v["status"],
-                      "owner_name": first.get("name", ""), "owner_phone": first.get("phone", "")})
+                      "owner_name": first.get("name", ""), "owner_phone": first.get("phone", ""),
+                      "common_area": v.get("common_area", False)})
     ids = dict(db.session.execute(insert(Unit).returning(Unit.label, Unit.id), units).all())
     contacts = [{"project_id": project.id, "unit_id": ids[r.key], "position": i, **c}
                 for r in rows for i, c in enumerate(r.values["contacts"])]
@@ -232,7 +253,8 @@ def _insert(actor: Actor, project: Project, rows: list[RowResult], buildings: di
     record_many(actor, project.id, [
         ("unit_add", "unit", ids[r.key], {"label": r.key, "building": buildings[r.values["building_id"]].name,
                                           **{k: r.values[k] for k in ("unit_no", "floor", "area_centi", "status",
-                                                                      "contacts")},
+                                                                      "contacts") + (("common_area",) if
+                                                                      "common_area" in r.values else ())},
                                           "source": "import", "row": r.row})
         for r in rows])
 
@@ -241,14 +263,15 @@ def rows_for_export(project: Project) -> list[list]:
     """The units of a project as the import's own rows (header first)."""
     names = dict(db.session.execute(select(Building.id, Building.name).where(Building.project_id == project.id)).all())
     units = sorted(_existing(project).values(), key=lambda u: (names[u["building_id"]], u["unit_no"], u["room"]))
-    out = [[c.header for c in COLUMNS]]
+    cols = columns(max([CONTACTS] + [len(u["contacts"]) for u in units]))  # every contact, the 4th and on too
+    out = [[c.header for c in cols]]
     for u in units:
         row = [names[u["building_id"]], u["unit_no"], u["floor"] if u["floor"] is not None else "", u["room"],
-               show_area(u["area_centi"]), STATUS_NAMES.get(u["status"], u["status"])]
-        for c in u["contacts"][:CONTACTS]:
+               show_area(u["area_centi"]), STATUS_NAMES.get(u["status"], u["status"]), "是" if u["common_area"] else "否"]
+        for c in u["contacts"]:
             phones = "/".join(p for p in (c["phone"], c["phone2"]) if p)
             row += [KIND_NAMES.get(c["kind"], c["kind"]), c["name"], phones, "是" if c["may_receive_messages"] else "否"]
-        row += [""] * (len(COLUMNS) - len(row))
+        row += [""] * (len(cols) - len(row))
         out.append(row)
     return out
 

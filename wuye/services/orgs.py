@@ -39,7 +39,8 @@ def add_project(actor: Actor, code: str, name: str, timezone: str = "Asia/Shangh
         db.session.flush()
         for position, (cat_code, cat_name) in enumerate(DEFAULTS["categories"]):
             db.session.add(RepairCategory(project_id=project.id, code=cat_code, name=cat_name,
-                                          position=position))
+                                          position=position,
+                                          common_parts=cat_code in DEFAULTS["common_categories"]))
         for item_code, item_name, unit, price_fen, kind in DEFAULTS["price_list"]:
             db.session.add(PriceItem(project_id=project.id, code=item_code, name=item_name, unit=unit,
                                      price_fen=price_fen, kind=kind))
@@ -167,6 +168,12 @@ def categories(project: Project) -> list[RepairCategory]:
         select(RepairCategory).where(RepairCategory.project_id == project.id, RepairCategory.active.is_(True))
         .order_by(RepairCategory.position)
     ))
+
+
+def common_categories(project_id: int) -> frozenset[str]:
+    """The project's 公共设施 categories: their repairs are proposed as common parts (A3)."""
+    return frozenset(db.session.scalars(select(RepairCategory.code).where(
+        RepairCategory.project_id == project_id, RepairCategory.common_parts.is_(True))))
 
 
 def windows(project_id: int) -> list[AppointmentWindow]:

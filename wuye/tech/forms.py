@@ -53,6 +53,8 @@ class QuoteForm(StepForm):
     labour_hours = HoursField(_l("Labour hours"), validators=[DataRequired(_l("Enter the labour hours."))])
     decline_reason = StringField(_l("Why the customer declined"), validators=[Optional(), Length(max=500)])
     signature = FileField()
+    # who pays as the phone showed it to the customer: the desk may have changed it meanwhile (offline)
+    charge_type = StringField(validators=[Optional(), Length(max=10)])
 
 
 class NoteForm(StepForm):

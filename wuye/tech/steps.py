@@ -298,7 +298,7 @@ def _signature_bytes(form) -> bytes | None:
 
 @step("consent", f.QuoteForm, "q")
 def _consent(s, form):
-    svc.consent(s, quote_input(form), _signature_bytes(form))
+    svc.consent(s, quote_input(form), _signature_bytes(form), shown_charge=form.charge_type.data or None)
 
 
 @step("decline", f.QuoteForm, "q")

@@ -68,5 +68,7 @@ REPAIR = StateMachine([
     _t("checklist", {S.ACCEPTED, S.SCHEDULED}, None, TECH),  # ticked before leaving
     _t("at_door", {S.ON_SITE, S.IN_PROGRESS}, None, TECH),  # shoe covers, furniture
     _t("change_charge", {S.ON_SITE}, None, TECH),  # who pays, seen at the door, before the quote (A3)
+    # who pays, changed by the desk until payment (services/repairs/desk_charge: what it does to the quote)
+    _t("desk_change_charge", OPEN_STATES, None, DESK),
     _t("request_time", {S.NEW, S.DISPATCHED, S.ACCEPTED, S.SCHEDULED}, None, {RESIDENT}),  # before leaving
 ])

@@ -42,9 +42,11 @@ def stored_consent(project_id: int, unit_id: int | None, phone: str | None) -> b
     return all(c.may_receive_messages for c in found)
 
 
-def default_for_contact(contact: UnitContact) -> bool:
-    """The intake checkbox for a picked contact: their stored consent, if SMS can reach them."""
-    return bool(contact.may_receive_messages and (mobile(contact.phone) or mobile(contact.phone2)))
+def default_for_contact(contact: UnitContact, phone: str | None = None) -> bool:
+    """The intake checkbox for a picked contact (at one of their numbers, or any): their stored
+    consent, if SMS can reach that number."""
+    numbers = (phone,) if phone is not None else (contact.phone, contact.phone2)
+    return bool(contact.may_receive_messages and any(mobile(n) for n in numbers))
 
 
 def order_consent(order: RepairOrder) -> ResidentConsent | None:

@@ -195,10 +195,14 @@ def change_charge(s: Step, charge_type: str, reason: str) -> RepairOrder:
 
 # ---- the customer's consent to the quote ----------------------------------------------------
 
-def consent(s: Step, q: QuoteInput, signature_png: bytes | None) -> Quote:
-    """The customer agrees to hours, materials and fee, and signs: work may start."""
+def consent(s: Step, q: QuoteInput, signature_png: bytes | None, shown_charge: str | None = None) -> Quote:
+    """The customer agrees to hours, materials and fee, and signs: work may start. `shown_charge` is who pays
+    as the phone showed it: a free quote signed while the desk made the job paid work is no consent to a price."""
     with _acting(s, "consent") as act:
         order, at = act.order, act.at
+        if shown_charge and charging.is_free(shown_charge) and not charging.is_free(order.charge_type):
+            raise DomainError(_("Who pays changed to paid in-home work after this free quote was shown: "
+                                "quote again by the price list and ask the customer's consent."))
         quote = new_quote(order, q)
         quote.decision, quote.decided_at = "consented", at
         quote.signature_id = sign(order, "quote", signature_png, quote.content_digest, at).id

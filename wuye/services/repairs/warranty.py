@@ -19,8 +19,6 @@ from ...models import Project, Unit
 from ...models.warranty import ChargeType, PeriodKind, WarrantyItem
 from .. import InvalidInput
 
-# repair categories that are common parts wherever they are reported from
-COMMON_CATEGORIES = frozenset({"common_facility"})
 RESPONSIBLE = ("main_contractor", "developer")
 
 
@@ -148,7 +146,8 @@ def propose(unit: Unit, category: str, at: datetime) -> Proposal:
     """The charge type the desk proposes for a repair of `category` at `unit` called in at `at`."""
     if unit.common_area:
         return Proposal(ChargeType.COMMON, "common_unit", {"unit": unit.label})
-    if category in COMMON_CATEGORIES:
+    from ..orgs import common_categories
+    if category in common_categories(unit.project_id):  # the project's 公共设施 categories
         return Proposal(ChargeType.COMMON, "common_category", {"category": category})
     items = [i for i in table(unit.project_id) if category in i.categories]
     if not items:
