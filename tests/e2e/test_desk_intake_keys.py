@@ -71,6 +71,8 @@ def test_enter_in_a_text_field_moves_to_the_next_field_instead_of_saving(intake)
     kb.press("Enter")
     expect(intake.get_by_label("联系电话")).to_be_focused()
     kb.press("Enter")
+    expect(intake.locator("#sms_consent")).to_be_focused()  # the clerk asks whether messages are welcome
+    kb.press("Enter")
     expect(intake.get_by_label("报修类别")).to_be_focused()
     expect(intake).to_have_url(re.compile(r"/desk/repairs/new$"))
     assert not intake.locator(".alert-error").count()  # nothing was sent, so nothing was refused
