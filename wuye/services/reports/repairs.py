@@ -106,7 +106,7 @@ def deadlines(project_id: int, span: Span, by_person: dict) -> Table:
         for k, n in outcomes.items():
             bucket[k] = bucket.get(k, 0) + n
     lines = [Line(r.name, str(r.label), on_time_rate(counts.get((1, r.name))), on_time_rate(counts.get((0, r.name))),
-                  {"late": r.name}) for r in rules]
+                  {"late": r.name, "dates": "due"}) for r in rules]
     return Table("repairs_deadlines", _("On time, each deadline"), PERCENT, lines, target="repairs",
                  note=_("Met on time among the deadlines that fell due in the period; a deadline "
                         "dropped because the order was cancelled or rebooked is not counted."))

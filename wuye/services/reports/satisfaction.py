@@ -42,19 +42,22 @@ def tables(project_id: int, span: Span) -> list[Table]:
         select(span.current(R.opened_at), func.count(), func.sum(done))
         .where(R.project_id == project_id, span.within(R.opened_at)).group_by(*columns(1)))}
     vnow, vbefore = visits.get(1, (0, 0)), visits.get(0, (0, 0))
+    rv = {"dates": "return_visit"}
     return [
         Table("satisfaction_forms", _("Service forms"), PERCENT, [
             Line("response_rate", _("Completed orders with a service form"), rate(now["answered"], now["completed"]),
-                 rate(before["answered"], before["completed"]), {"state": "completed"}),
-            Line("forms", _("Service forms received"), now["forms"], before["forms"], unit=COUNT),
-            Line("average", _("Average overall score"), average(now), average(before), unit=SCORE),
+                 rate(before["answered"], before["completed"]), {"state": "completed", "answered": "1"}),
+            Line("forms", _("Service forms received"), now["forms"], before["forms"], {"ended": "1", "answered": "1"},
+                 unit=COUNT),
+            Line("average", _("Average overall score"), average(now), average(before), {"ended": "1", "answered": "1"},
+                 unit=SCORE),
         ], chart=None, target="repairs"),
         Table("satisfaction_scores", _("Overall score on the service form"), COUNT,
-              [Line(str(s), _("%(n)d of 5", n=s), now[s], before[s], None)
+              [Line(str(s), _("%(n)d of 5", n=s), now[s], before[s], {"ended": "1", "score": s})
                for s in (5, 4, 3, 2, 1)], target="repairs"),
         Table("satisfaction_return_visits", _("Return visits"), COUNT, [
-            Line("opened", _("Return visits opened"), vnow[0], vbefore[0]),
-            Line("done", _("Completed"), vnow[1], vbefore[1]),
-            Line("open", _("Still open"), vnow[0] - vnow[1], vbefore[0] - vbefore[1]),
-        ]),
+            Line("opened", _("Return visits opened"), vnow[0], vbefore[0], {**rv, "return_visit": "opened"}),
+            Line("done", _("Completed"), vnow[1], vbefore[1], {**rv, "return_visit": "done"}),
+            Line("open", _("Still open"), vnow[0] - vnow[1], vbefore[0] - vbefore[1], {**rv, "return_visit": "open"}),
+        ], target="repairs", note=_("Counted by the day each return visit was opened; the list shows their orders.")),
     ]

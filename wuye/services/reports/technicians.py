@@ -25,12 +25,14 @@ def _names(project_id: int, ids) -> dict:
     return dict(rows.all())
 
 
-def _table(key, title, unit, cur, prev, names, link=True, note=None) -> Table:
+def _table(key, title, unit, cur, prev, names, link=None, note=None) -> Table:
+    """`link`: the board's filters for one technician's line (default: their jobs of the period)."""
     ids = sorted(set(cur) | set(prev), key=lambda i: names.get(i, ""))
+    link = link or (lambda i: {"technician": i})
     return Table(key, title, unit, [
         Line(str(i), names.get(i, _("Not dispatched")) if i else _("Not dispatched"), cur.get(i, 0 if unit == COUNT else None),
-             prev.get(i, 0 if unit == COUNT else None), {"technician": i} if link and i else None)
-        for i in ids], target="repairs" if link else None, note=note)
+             prev.get(i, 0 if unit == COUNT else None), link(i) if i else None)
+        for i in ids], target="repairs", note=note)
 
 
 def tables(project_id: int, span: Span, by_person: dict) -> list[Table]:
@@ -74,9 +76,12 @@ def tables(project_id: int, span: Span, by_person: dict) -> list[Table]:
     return [
         _table("tech_jobs", _("Jobs per technician"), COUNT, *jobs, names),
         _table("tech_on_time", _("Deadlines kept per technician"), PERCENT, *on_time, names),
-        _table("tech_score", _("Average service form score per technician"), SCORE, *score, names),
-        _table("tech_collected", _("Fees collected per technician"), FEN, *collected, names, link=False),
+        _table("tech_score", _("Average service form score per technician"), SCORE, *score, names,
+               lambda i: {"technician": i, "answered": "1"}),
+        _table("tech_collected", _("Fees collected per technician"), FEN, *collected, names,
+               lambda i: {"dates": "paid", "collected_by": i}),
         _table("tech_handed_in_time", _("Cash handed to the housing officer within a day"), PERCENT,
-               handed.get(1, {}), handed.get(0, {}), names, link=False),
-        _table("tech_differences", _("Handovers with a difference"), COUNT, *open_diff, names, link=False),
+               handed.get(1, {}), handed.get(0, {}), names, lambda i: {"dates": "paid", "method": "cash", "collected_by": i}),
+        _table("tech_differences", _("Handovers with a difference"), COUNT, *open_diff, names,
+               lambda i: {"dates": "paid", "method": "cash", "collected_by": i, "handover": "difference"}),
     ]
