@@ -171,3 +171,14 @@ def test_a_quarter_compares_with_the_quarter_before_and_custom_days_with_as_many
                 "0000", "2026-02-30..2026-03-01"):
         with pytest.raises(PeriodError):
             parse(bad, date(2026, 11, 30))
+
+
+def test_a_department_counts_the_complaints_it_is_involved_in_or_responsible_for_each_once(report, month):
+    from wuye.extensions import db
+    from wuye.models import Complaint, Department
+    depts = {d.name: d.id for d in db.session.scalars(db.select(Department))}
+    c1, c3 = (db.session.scalar(db.select(Complaint).where(Complaint.number == n)) for n in ("TS-T-0009", "TS-T-0011"))
+    c1.responsible_department_id = depts["工程部"]  # also involved: still one complaint
+    c3.responsible_department_id = depts["环境部"]  # responsible only
+    db.session.commit()
+    assert {line.label: line.now for line in report().table("complaints_department").lines} == {"工程部": 1, "环境部": 2}

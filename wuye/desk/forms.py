@@ -174,7 +174,7 @@ class BoardFilterForm(FlaskForm):
     revisit = StringField(validators=[Optional(), AnyOf(["0", "1"])])
     late = StringField(validators=[Optional(), Length(max=40)])
     dates = StringField(validators=[Optional(), AnyOf(["created", "paid", "closed", "return_visit", "due"])])
-    method = StringField(validators=[Optional(), AnyOf(["cash", "wechat", "alipay", "account"])])
+    method = StringField(validators=[Optional(), AnyOf(["cash", "wechat", "alipay", "account", "none"])])
     collected_by = IdField(validators=[Optional()])
     handover = StringField(validators=[Optional(), AnyOf(["received", "pending", "difference"])])
     score = StringField(validators=[Optional(), AnyOf(["1", "2", "3", "4", "5"])])

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from ...extensions import db
 from ...i18n import day_bounds_utc
-from ...models import Complaint, CorrectiveAction, Deadline, Project, User
+from ...models import Complaint, CorrectiveAction, Deadline, Project
 from ...models.complaint import ActionState, RepeatStatus
 
 C = Complaint

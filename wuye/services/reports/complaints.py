@@ -4,7 +4,7 @@ A department head sees the complaints of their department only (complaint_board.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, literal, or_, select, union
+from sqlalchemy import and_, case, exists, func, literal, or_, select
 
 from ...complaints.labels import SEVERITY, TOPICS, VALIDITY
 from ...extensions import db
@@ -31,13 +31,6 @@ def _where(project_id: int, span: Span, user: User):
     return where
 
 
-def _count_by(where, span: Span, column, *joins):
-    stmt = select(span.current(C.received_at), column, func.count()).select_from(C)
-    for target, on in joins:
-        stmt = stmt.join(target, on)
-    return split(db.session.execute(stmt.where(*where).group_by(*columns(2))))
-
-
 def _lines(cur, prev, names: dict, link_key: str | None, order=()):
     keys = list(order) + sorted((set(cur) | set(prev)) - set(order), key=str)
     return [Line(str(k), str(names.get(k, k)), cur.get(k, 0), prev.get(k, 0), {link_key: k} if link_key else None)
@@ -45,15 +38,18 @@ def _lines(cur, prev, names: dict, link_key: str | None, order=()):
 
 
 def _departments(where, span: Span):
-    """Complaints per department involved in or responsible for them (the board's department filter):
-    each (complaint, department) pair once."""
+    """Complaints per department involved in or responsible for them (the board's department filter),
+    each (complaint, department) pair once: the period's complaints by their involved departments, plus
+    those whose responsible department is not among them — both driven by the period's index."""
     cd = complaint_department
-    pairs = union(select(cd.c.complaint_id.label("cid"), cd.c.department_id.label("did")),
-                  select(C.id.label("cid"), C.responsible_department_id.label("did"))
-                  .where(C.responsible_department_id.is_not(None))).subquery()
-    stmt = (select(span.current(C.received_at), pairs.c.did, func.count()).select_from(C)
-            .join(pairs, pairs.c.cid == C.id))
-    return split(db.session.execute(stmt.where(*where).group_by(*columns(2))))
+    involved = split(db.session.execute(
+        select(span.current(C.received_at), cd.c.department_id, func.count()).select_from(C)
+        .join(cd, cd.c.complaint_id == C.id).where(*where).group_by(*columns(2))))
+    also = exists().where(cd.c.complaint_id == C.id, cd.c.department_id == C.responsible_department_id)
+    responsible = split(db.session.execute(
+        select(span.current(C.received_at), C.responsible_department_id, func.count())
+        .where(*where, C.responsible_department_id.is_not(None), ~also).group_by(*columns(2))))
+    return tuple({k: a.get(k, 0) + b.get(k, 0) for k in set(a) | set(b)} for a, b in zip(involved, responsible))
 
 
 def _deadline_link(rule, kept: str) -> dict:
@@ -111,19 +107,31 @@ def _actions(project_id: int, span: Span, user: User) -> Table:
 
 def tables(project_id: int, span: Span, user: User) -> list[Table]:
     where = _where(project_id, span, user)
-    validity = _count_by(where, span, func.coalesce(C.validity, literal("pending")))
-    severity = _count_by(where, span, func.coalesce(C.severity, literal("pending")))
-    topic = _count_by(where, span, func.coalesce(C.topic, literal("other")))
+    # one GROUP BY by validity, seriousness and topic (a few dozen groups), with the repeats, penalties
+    # and reviews summed: each table is folded from it
+    one = lambda cond: func.sum(case((cond, literal(1)), else_=literal(0)))  # noqa: E731
+    groups = db.session.execute(
+        select(span.current(C.received_at), func.coalesce(C.validity, literal("pending")),
+               func.coalesce(C.severity, literal("pending")), func.coalesce(C.topic, literal("other")), func.count(),
+               one(C.repeat_status == RepeatStatus.CONFIRMED), one(C.penalty_at.is_not(None)),
+               one(C.management_review.is_(True)))
+        .where(*where).group_by(*columns(4))).all()
+
+    def fold(index):
+        out: tuple[dict, dict] = ({}, {})
+        for row in groups:
+            out[0 if row[0] else 1][row[index]] = out[0 if row[0] else 1].get(row[index], 0) + row[4]
+        return out
+    validity, severity, topic = fold(1), fold(2), fold(3)
     dept = _departments(where, span)
     departments = dict(db.session.execute(select(Department.id, Department.name)
                                           .where(Department.project_id == project_id)).all())
     pending = {"pending": _("Not yet classified")}
-    one = lambda cond: func.sum(case((cond, literal(1)), else_=literal(0)))  # noqa: E731
-    other = {c: (n, int(r or 0), int(p or 0), int(m or 0)) for c, n, r, p, m in db.session.execute(
-        select(span.current(C.received_at), func.count(), one(C.repeat_status == RepeatStatus.CONFIRMED),
-               one(C.penalty_at.is_not(None)), one(C.management_review.is_(True)))
-        .where(*where).group_by(*columns(1)))}
-    now, before = other.get(1, (0,) * 4), other.get(0, (0,) * 4)
+    totals = {1: [0, 0, 0, 0], 0: [0, 0, 0, 0]}
+    for row in groups:
+        for i, v in enumerate(row[4:]):
+            totals[row[0]][i] += int(v or 0)
+    now, before = totals[1], totals[0]
     review = list(db.session.execute(
         select(C.number, C.received_at, C.topic, C.review_conclusion, C.reviewed_at)
         .where(*where, C.received_at >= span.start, C.management_review.is_(True)).order_by(C.received_at)))

@@ -12,7 +12,7 @@ from ...models.job import Quote
 from ...models.warranty import ChargeType, CostClaim
 from ...workflow.repair import RepairState
 from ..repairs.charging import CHARGE_TYPES
-from .tables import COUNT, FEN, Line, Span, Table, columns, split
+from .tables import COUNT, FEN, Line, Span, Table, columns
 
 O = RepairOrder
 TYPES = (ChargeType.PAID, ChargeType.COMMON, ChargeType.WARRANTY)
@@ -22,7 +22,7 @@ def _cost():
     """Labour and materials of the order's last consented quote (0 without one)."""
     return func.coalesce(
         select(Quote.labour_fen + Quote.materials_fen)
-        .where(Quote.order_id == O.id, Quote.decision == "consented")
+        .where(Quote.order_id == O.id, Quote.decision == "consented")  # over ix_quote_order_consented
         .order_by(Quote.revision.desc()).limit(1).correlate(O).scalar_subquery(), literal(0))
 
 
@@ -38,10 +38,10 @@ def _completed(project_id: int, span: Span):
                               .group_by(*columns(3))).all()
 
 
-def tables(project_id: int, span: Span) -> list[Table]:
-    received = split(db.session.execute(
-        select(span.current(O.created_at), O.charge_type, func.count())
-        .where(O.project_id == project_id, span.within(O.created_at)).group_by(*columns(2))))
+def tables(project_id: int, span: Span, assignments=None) -> list[Table]:
+    """`assignments`: repairs.assignment_groups, shared with the per-technician figures."""
+    from .repairs import assignment_groups, fold
+    received = fold(assignments if assignments is not None else assignment_groups(project_id, span), 2)
     rows = _completed(project_id, span)
     cost: tuple[dict, dict] = ({}, {})  # (current, previous): charge type → fen
     claims: tuple[dict, dict] = ({}, {})  # claim state → (orders, fen), warranty jobs only

@@ -7,7 +7,7 @@ from sqlalchemy import case, func, literal, select
 
 from ...extensions import db
 from ...models.job import FeeHandover, Payment
-from ..repairs.technician import PAY_METHODS
+from ..repairs.technician import NO_CHARGE, PAY_METHODS
 from . import costs
 from .tables import COUNT, FEN, Line, Span, Table, columns, split
 
@@ -16,10 +16,10 @@ P = Payment
 
 def _method_name(code: str) -> str:
     return {"cash": _("Cash"), "wechat": _("WeChat Pay"), "alipay": _("Alipay"),
-            "account": _("Charged to the account")}.get(code, code)
+            "account": _("Charged to the account"), NO_CHARGE: _("No charge (free repair)")}.get(code, code)
 
 
-def tables(project_id: int, span: Span) -> list[Table]:
+def tables(project_id: int, span: Span, assignments=None) -> list[Table]:
     cols = (span.current(P.paid_at), P.method)
     rows = list(db.session.execute(
         select(*cols, func.count(), func.sum(P.amount_fen))
@@ -29,7 +29,7 @@ def tables(project_id: int, span: Span) -> list[Table]:
     methods = list(PAY_METHODS) + sorted((set(amount[0]) | set(amount[1])) - set(PAY_METHODS))
     paid = {"dates": "paid"}  # the board lists the orders whose payment fell in the period
     by_method = [Line(m, _method_name(m), amount[0].get(m, 0), amount[1].get(m, 0), {**paid, "method": m})
-                 for m in methods]
+                 for m in methods if m != NO_CHARGE]  # a free repair's close is ¥0: counted, not charted
     by_method_n = [Line(m, _method_name(m), count[0].get(m, 0), count[1].get(m, 0), {**paid, "method": m})
                    for m in methods]
 
@@ -66,5 +66,5 @@ def tables(project_id: int, span: Span) -> list[Table]:
         Table("money_method", _("Collected by method"), FEN, by_method, target="repairs"),
         Table("money_method_count", _("Payments by method"), COUNT, by_method_n, chart=None, target="repairs"),
         Table("money_handover", _("Cash handed over"), FEN, handover, chart=None, target="repairs"),
-        *costs.tables(project_id, span),
+        *costs.tables(project_id, span, assignments),
     ]

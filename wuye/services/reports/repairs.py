@@ -38,10 +38,38 @@ def _lines(cur: dict, prev: dict, names: dict, link_key: str | None, order=()) -
             for k in keys]
 
 
-def received(project_id: int, span: Span) -> list[Table]:
-    by_source = _count_by(project_id, span, O.source)
-    by_category = _count_by(project_id, span, O.category)
-    by_urgency = _count_by(project_id, span, O.urgency)
+def _outcome():
+    return case((O.state.in_([s.value for s in OPEN_STATES]), literal("open")), else_=O.state)
+
+
+def order_groups(project_id: int, span: Span) -> list:
+    """The two periods' orders in one GROUP BY by source, category, urgency and how they ended (a few
+    hundred groups, read from ix_repair_order_project_report alone): the received-by tables and the
+    outcomes are folded from it instead of a scan each."""
+    return db.session.execute(
+        select(span.current(O.created_at), O.source, O.category, O.urgency, _outcome(), func.count())
+        .where(*_where(project_id, span)).group_by(*columns(5))).all()
+
+
+def assignment_groups(project_id: int, span: Span) -> list:
+    """The two periods' orders by technician and charge type, from the index alone: the jobs per
+    technician and the orders by who pays read it."""
+    return db.session.execute(
+        select(span.current(O.created_at), O.technician_id, O.charge_type, func.count())
+        .where(*_where(project_id, span)).group_by(*columns(3))).all()
+
+
+def fold(groups, index: int) -> tuple[dict, dict]:
+    """(current, previous) counts by the group's column `index` (1 source … 4 outcome)."""
+    out: tuple[dict, dict] = ({}, {})
+    for row in groups:
+        bucket = out[0 if row[0] else 1]
+        bucket[row[index]] = bucket.get(row[index], 0) + row[-1]
+    return out
+
+
+def received(project_id: int, span: Span, groups) -> list[Table]:
+    by_source, by_category, by_urgency = fold(groups, 1), fold(groups, 2), fold(groups, 3)
     by_building = _count_by(project_id, span, Building.id, (Unit, Unit.id == O.unit_id),
                             (Building, Building.id == Unit.building_id))
     buildings = dict(db.session.execute(select(Building.id, Building.name)
@@ -63,10 +91,9 @@ def received(project_id: int, span: Span) -> list[Table]:
     ]
 
 
-def outcomes(project_id: int, span: Span) -> list[Table]:
+def outcomes(project_id: int, span: Span, groups) -> list[Table]:
     open_states = [s.value for s in OPEN_STATES]
-    outcome = case((O.state.in_(open_states), literal("open")), else_=O.state)
-    cur, prev = _count_by(project_id, span, outcome)
+    cur, prev = fold(groups, 4)
     names = {RepairState.COMPLETED: _("Completed"), RepairState.DECLINED: _("Declined by customer"),
              RepairState.CANCELLED: _("Cancelled"), "open": _("Still open")}
     links = {RepairState.COMPLETED: {"state": "completed"}, RepairState.DECLINED: {"state": "declined"},
@@ -167,5 +194,6 @@ def first_time_fix(project_id: int, span: Span) -> Table:
 
 
 def tables(project_id: int, span: Span, by_person: dict) -> list[Table]:
-    return [*received(project_id, span), *outcomes(project_id, span), deadlines(project_id, span, by_person),
+    groups = order_groups(project_id, span)
+    return [*received(project_id, span, groups), *outcomes(project_id, span, groups), deadlines(project_id, span, by_person),
             durations(project_id, span), first_time_fix(project_id, span)]

@@ -35,12 +35,12 @@ def _table(key, title, unit, cur, prev, names, link=None, note=None) -> Table:
         for i in ids], target="repairs", note=note)
 
 
-def tables(project_id: int, span: Span, by_person: dict) -> list[Table]:
-    """`by_person`: repairs.deadline_counts_by_person, computed once for both areas."""
-    jobs = split(db.session.execute(
-        select(span.current(O.created_at), O.technician_id, func.count())
-        .where(O.project_id == project_id, span.within(O.created_at), O.technician_id.is_not(None))
-        .group_by(*columns(2))))
+def tables(project_id: int, span: Span, by_person: dict, assignments=None) -> list[Table]:
+    """`by_person`: repairs.deadline_counts_by_person, `assignments`: repairs.assignment_groups, each
+    computed once for the areas that read them."""
+    from .repairs import assignment_groups, fold
+    jobs = fold([g for g in (assignments if assignments is not None else assignment_groups(project_id, span))
+                 if g[1] is not None], 1)
     merged: dict = {}
     for (is_cur, _kind, who), outcomes in by_person.items():
         bucket = merged.setdefault((is_cur, who), {})

@@ -1,0 +1,36 @@
+"""reports: the charge type in the orders' report index, and the consented quotes' cost by order
+
+Revision ID: 0010_reports
+Revises: 0009_delivery
+Create Date: 2026-12-02 01:30:00
+
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '0010_reports'
+down_revision = '0009_delivery'
+branch_labels = None
+depends_on = None
+
+OLD_REPORT = ['project_id', 'created_at', 'state', 'source', 'category', 'urgency', 'technician_id', 'unit_id']
+
+
+def upgrade():
+    # the orders per technician and per charge type are then counted from the index alone, in one GROUP BY
+    with op.batch_alter_table('repair_order', schema=None) as batch_op:
+        batch_op.drop_index('ix_repair_order_project_report')
+        batch_op.create_index('ix_repair_order_project_report', OLD_REPORT + ['charge_type'], unique=False)
+    # the last consented revision's labour and materials of an order, without reading the quote rows
+    with op.batch_alter_table('quote', schema=None) as batch_op:
+        batch_op.create_index('ix_quote_order_consented',
+                              ['order_id', 'decision', 'revision', 'labour_fen', 'materials_fen'], unique=False)
+
+
+def downgrade():
+    with op.batch_alter_table('quote', schema=None) as batch_op:
+        batch_op.drop_index('ix_quote_order_consented')
+    with op.batch_alter_table('repair_order', schema=None) as batch_op:
+        batch_op.drop_index('ix_repair_order_project_report')
+        batch_op.create_index('ix_repair_order_project_report', OLD_REPORT, unique=False)
