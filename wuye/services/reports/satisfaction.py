@@ -7,23 +7,19 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, literal, select
 
 from ...extensions import db
-from ...models import RepairOrder, ReturnVisit, ServiceForm
+from ...models import RepairOrder, ReturnVisit
 from ...workflow.repair import RepairState
 from .tables import COUNT, PERCENT, SCORE, Line, Span, Table, columns, rate
 
 O = RepairOrder
 
 
-def tables(project_id: int, span: Span) -> list[Table]:
-    # one pass over the period's closed orders and their 服务单: (period, state, score) → orders
-    closed = [RepairState.COMPLETED.value, RepairState.DECLINED.value]
-    groups = db.session.execute(
-        select(span.current(O.created_at), O.state, ServiceForm.overall, func.count())
-        .outerjoin(ServiceForm, ServiceForm.order_id == O.id)
-        .where(O.project_id == project_id, span.within(O.created_at), O.state.in_(closed))
-        .group_by(*columns(3))).all()
+def tables(project_id: int, span: Span, closed=None) -> list[Table]:
+    """`closed`: repairs.closed_groups — the period's closed orders by state and 服务单 score."""
+    from .repairs import closed_groups
+    groups = closed if closed is not None else closed_groups(project_id, span)
     got = {1: Counter(), 0: Counter()}  # per period: completed, answered, forms, sum, and n per score
-    for is_cur, state, score, n in groups:
+    for is_cur, state, score, n, *_rest in groups:
         k = got[is_cur]
         if state == RepairState.COMPLETED:
             k["completed"] += n
