@@ -1,4 +1,4 @@
-"""reports: the charge type in the orders' report index, and the consented quotes' cost by order
+"""reports: the charge type in the orders' report index, the consented quotes' cost and the first visit's arrival by order
 
 Revision ID: 0010_reports
 Revises: 0009_delivery
@@ -26,9 +26,13 @@ def upgrade():
     with op.batch_alter_table('quote', schema=None) as batch_op:
         batch_op.create_index('ix_quote_order_consented',
                               ['order_id', 'decision', 'revision', 'labour_fen', 'materials_fen'], unique=False)
+    with op.batch_alter_table('visit', schema=None) as batch_op:
+        batch_op.create_index('ix_visit_order_arrival', ['order_id', 'number', 'arrived_at'], unique=False)
 
 
 def downgrade():
+    with op.batch_alter_table('visit', schema=None) as batch_op:
+        batch_op.drop_index('ix_visit_order_arrival')
     with op.batch_alter_table('quote', schema=None) as batch_op:
         batch_op.drop_index('ix_quote_order_consented')
     with op.batch_alter_table('repair_order', schema=None) as batch_op:

@@ -57,7 +57,7 @@ def build(project: Project, period: Period, user: User, now=None) -> Report:
         closed = repairs.closed_groups(project.id, span)
         sections += [
             Section("repairs", _("Repairs"), repairs.tables(project.id, span, by_person, closed)),
-            Section("technicians", _("Per technician"), technicians.tables(project.id, span, by_person, assignments)),
+            Section("technicians", _("Per technician"), technicians.tables(project.id, span, by_person, assignments, closed)),
             Section("money", _("Money"), money.tables(project.id, span, assignments)),
             Section("satisfaction", _("Satisfaction"), satisfaction.tables(project.id, span, closed)),
         ]

@@ -60,18 +60,18 @@ def assignment_groups(project_id: int, span: Span) -> list:
 
 
 def closed_groups(project_id: int, span: Span) -> list:
-    """The two periods' completed and declined orders by state and 服务单 score, with how many were fixed
-    at the first visit and the hours from the call to completion: the first-time fixes, the average
-    completion and the satisfaction figures read this one GROUP BY."""
+    """The two periods' completed and declined orders by state, 服务单 score and technician, with how many
+    were fixed at the first visit and the seconds from the call to completion: the first-time fixes, the
+    average completion, the satisfaction figures and each technician's score read this one GROUP BY."""
     from ...models import ServiceForm
     revisit = exists().where(Visit.order_id == O.id, Visit.number > 1)
     done = case((O.state == RepairState.COMPLETED, seconds_between(O.closed_at, O.called_at)), else_=None)
     closed = [RepairState.COMPLETED.value, RepairState.DECLINED.value]
     return db.session.execute(
-        select(span.current(O.created_at), O.state, ServiceForm.overall, func.count(),
+        select(span.current(O.created_at), O.state, ServiceForm.overall, O.technician_id, func.count(),
                func.sum(case((revisit, literal(0)), else_=literal(1))), func.sum(done), func.count(done))
         .outerjoin(ServiceForm, ServiceForm.order_id == O.id)
-        .where(*_where(project_id, span), O.state.in_(closed)).group_by(*columns(3))).all()
+        .where(*_where(project_id, span), O.state.in_(closed)).group_by(*columns(4))).all()
 
 
 def fold(groups, index: int) -> tuple[dict, dict]:
@@ -163,7 +163,7 @@ def durations(project_id: int, span: Span, closed) -> Table:
             .group_by(*columns(2)))
     acur, aprev = split(db.session.execute(stmt))
     total = {1: [0.0, 0], 0: [0.0, 0]}  # seconds to completion, completed orders with both times
-    for is_cur, _state, _score, _n, _first, secs, n_secs in closed:
+    for is_cur, _state, _score, _tech, _n, _first, secs, n_secs in closed:
         total[is_cur][0] += float(secs or 0)
         total[is_cur][1] += n_secs or 0
     dcur, dprev = ({"all": t[0] / t[1] / 3600.0} if t[1] else {} for t in (total[1], total[0]))
@@ -184,7 +184,7 @@ def first_time_fix(project_id: int, span: Span, closed) -> Table:
     Quotes declined: orders that ended 客户谢绝, over those closed after the customer heard the quote
     (completed or declined) — read from the orders alone, no join of the quotes."""
     got: dict = {}
-    for is_cur, state, _score, n, first, _secs, _n_secs in closed:
+    for is_cur, state, _score, _tech, n, first, _secs, _n_secs in closed:
         was = got.get((is_cur, state), (0, 0))
         got[(is_cur, state)] = (was[0] + n, was[1] + int(first or 0))
 

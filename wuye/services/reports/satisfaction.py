@@ -19,7 +19,7 @@ def tables(project_id: int, span: Span, closed=None) -> list[Table]:
     from .repairs import closed_groups
     groups = closed if closed is not None else closed_groups(project_id, span)
     got = {1: Counter(), 0: Counter()}  # per period: completed, answered, forms, sum, and n per score
-    for is_cur, state, score, n, *_rest in groups:
+    for is_cur, state, score, _tech, n, *_rest in groups:
         k = got[is_cur]
         if state == RepairState.COMPLETED:
             k["completed"] += n

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Integer, case, cast, func, literal, select
 
 from ...extensions import db
-from ...models import RepairOrder, Role, ServiceForm, User
+from ...models import RepairOrder, Role, User
 from ...models.job import FeeHandover, Payment
 from .tables import COUNT, FEN, PERCENT, SCORE, Line, Span, Table, columns, on_time_rate, seconds_between, split
 
@@ -35,9 +35,9 @@ def _table(key, title, unit, cur, prev, names, link=None, note=None) -> Table:
         for i in ids], target="repairs", note=note)
 
 
-def tables(project_id: int, span: Span, by_person: dict, assignments=None) -> list[Table]:
-    """`by_person`: repairs.deadline_counts_by_person, `assignments`: repairs.assignment_groups, each
-    computed once for the areas that read them."""
+def tables(project_id: int, span: Span, by_person: dict, assignments=None, closed=None) -> list[Table]:
+    """`by_person`: repairs.deadline_counts_by_person, `assignments`: repairs.assignment_groups, `closed`:
+    repairs.closed_groups, each computed once for the areas that read them."""
     from .repairs import assignment_groups, fold
     jobs = fold([g for g in (assignments if assignments is not None else assignment_groups(project_id, span))
                  if g[1] is not None], 1)
@@ -48,11 +48,14 @@ def tables(project_id: int, span: Span, by_person: dict, assignments=None) -> li
             bucket[k] = bucket.get(k, 0) + n
     on_time = ({w: on_time_rate(o) for (c, w), o in merged.items() if c == 1 and w},
                {w: on_time_rate(o) for (c, w), o in merged.items() if c == 0 and w})
-    score = split((c, t, round(float(v), 2)) for c, t, v in db.session.execute(
-        select(span.current(O.created_at), O.technician_id, func.avg(ServiceForm.overall))
-        .join(ServiceForm, ServiceForm.order_id == O.id)
-        .where(O.project_id == project_id, span.within(O.created_at))
-        .group_by(*columns(2))))
+    # the 服务单 scores of the technician's closed orders, from repairs.closed_groups
+    from .repairs import closed_groups
+    sums: dict = {}
+    for is_cur, _state, overall, who, n, *_rest in (closed if closed is not None else closed_groups(project_id, span)):
+        if overall is not None and who is not None:
+            got = sums.setdefault((is_cur, who), [0, 0])
+            got[0], got[1] = got[0] + overall * n, got[1] + n
+    score = split((c, who, round(total / n, 2)) for (c, who), (total, n) in sums.items())
     P = Payment
     collected = split(db.session.execute(
         select(span.current(P.paid_at), P.technician_id, func.sum(P.amount_fen))
