@@ -6,7 +6,9 @@
 Builds a year of history (orders with their visits, quotes, deadlines, payments, cash handovers,
 服务单 and 回访; complaints with their deadlines, corrective actions and departments), ANALYZEs,
 and times `services.reports.build` for the last full month as the project manager — every figure of
-the page, the export and the print — and each area alone: best and median of 9 runs, on SQLite and
+the page, the export and the print — and each area alone, then the whole requests (the page, the
+print, the XLSX, and the lists a figure links to) through the app as the project manager's browser
+makes them: best and median of 9 runs, on SQLite and
 PostgreSQL, with the CPU time of this process (on SQLite all of the queries' work, however loaded the
 shared machine is; `--reuse` times an SQLite file built by an earlier run). The PostgreSQL database (default
 postgresql://wuye:wuye@127.0.0.1:5432/wuye_bench_reports) has its public schema dropped and rebuilt.
@@ -16,6 +18,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import statistics
 import sys
 import tempfile
@@ -45,6 +48,7 @@ def build(app, n_orders: int, n_complaints: int) -> dict:
                              Role, ServiceForm, Unit, Visit)
     from wuye.models.complaint import complaint_department
     from wuye.models.job import FeeHandover, Payment
+    from wuye.models.warranty import CostClaim
     from wuye.services import Actor, orgs
 
     cli = Actor(None, "cli")
@@ -67,7 +71,7 @@ def build(app, n_orders: int, n_complaints: int) -> dict:
         techs = [orgs.add_user(cli, f"t{i}", Role.TECHNICIAN, "BENCH", "bench-pass-1").id for i in range(8)]
         units = db.session.scalars(select(Unit.id)).all()
         dept_ids = [d.id for d in db.session.scalars(select(Department))]
-        orders, visits, quotes, deadlines, payments, forms, rvisits = [], [], [], [], [], [], []
+        orders, visits, quotes, deadlines, payments, forms, rvisits, claims = [], [], [], [], [], [], [], []
         for i in range(1, n_orders + 1):
             at = START + timedelta(seconds=int(i * span / n_orders))
             state = rng.choices(["completed", "declined", "cancelled", "dispatched", "new", "in_progress"],
@@ -75,12 +79,16 @@ def build(app, n_orders: int, n_complaints: int) -> dict:
             tech = None if state == "new" else rng.choice(techs)
             emergency = rng.random() < 0.15
             closed = at + timedelta(hours=rng.uniform(1, 72)) if state in ("completed", "declined") else None
+            charge = rng.choices(["paid", "common", "warranty"], [70, 15, 15])[0]
             orders.append(dict(id=i, project_id=project.id, number=f"BX-{i:08d}", source=rng.choice(["phone", "walk_in", "staff"]),
                                unit_id=rng.choice(units), contact_name="x", contact_phone="13800000000",
                                category=rng.choice(["plumbing_electric", "drain", "doors_windows", "other"]),
                                description="bench", urgency="emergency" if emergency else "normal", called_at=at,
                                state=state, technician_id=tech, created_by_id=clerk.id, created_at=at, updated_at=at,
-                               closed_at=closed))
+                               closed_at=closed, charge_type=charge))
+            if state == "completed" and charge == "warranty" and rng.random() < 0.6:
+                claims.append(dict(order_id=i, project_id=project.id, state=rng.choice(["claimed", "paid"]),
+                                   claimed_at=closed + timedelta(days=3), claimed_by_id=manager.id))
             if tech is None:
                 continue
             arrived = at + timedelta(minutes=rng.uniform(5, 40) if emergency else rng.uniform(100, 130))
@@ -100,11 +108,12 @@ def build(app, n_orders: int, n_complaints: int) -> dict:
                 quotes.append(dict(order_id=i, revision=1, labour_minutes=60, labour_rate_fen=5000, labour_fen=5000,
                                    materials_fen=0, total_fen=5000, content_digest="x" * 64, created_at=at,
                                    decision="declined" if state == "declined" else "consented"))
-            if state == "completed":
+            if state == "completed" and charge == "paid":
                 if rng.random() < 0.6:
                     payments.append(dict(order_id=i, project_id=project.id, technician_id=tech,
                                          method=rng.choice(["cash", "wechat", "alipay"]), amount_fen=5000,
                                          expected_fen=5000, receipt_no=f"R{i}", invoice_wanted=False, paid_at=closed))
+            if state == "completed":
                 if rng.random() < 0.4:
                     score = rng.choice([5, 5, 5, 4, 4, 3, 2, 1])
                     forms.append(dict(order_id=i, project_id=project.id, overall=score, timeliness=score,
@@ -116,6 +125,7 @@ def build(app, n_orders: int, n_complaints: int) -> dict:
         _bulk(db, RepairOrder, orders)
         _bulk(db, Visit, visits)
         _bulk(db, Quote, quotes)
+        _bulk(db, CostClaim, claims)
         _bulk(db, Payment, payments)
         db.session.flush()
         cash = db.session.execute(select(Payment.id, Payment.technician_id, Payment.paid_at)
@@ -189,7 +199,7 @@ def run(url: str, n_orders: int, n_complaints: int, reuse: bool = False) -> None
     from wuye.extensions import db
     from wuye.models import Project, User
     from wuye.services import reports
-    from wuye.services.reports import complaints, money, repairs, satisfaction, technicians
+    from wuye.services.reports import complaints, costs, money, repairs, satisfaction, technicians
 
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "WUYE_WATCHER": False,
                       "WUYE_PASSWORD_METHOD": "pbkdf2:sha256:1000"})
@@ -217,6 +227,7 @@ def run(url: str, n_orders: int, n_complaints: int, reuse: bool = False) -> None
             "  money": lambda: money.tables(project.id, span),
             "  satisfaction": lambda: satisfaction.tables(project.id, span),
             "  complaints": lambda: complaints.tables(project.id, span, manager),
+            "  costs and claims": lambda: costs.tables(project.id, span),
             "whole report, a year": lambda: reports.build(project, reports.parse("2026", date(2026, 12, 1)),
                                                           manager, now=NOW),
         }
@@ -227,9 +238,49 @@ def run(url: str, n_orders: int, n_complaints: int, reuse: bool = False) -> None
         for name, fn in cases.items():
             best, median, cpu = timed(fn, backend)
             print(f"  {name:24} best {best:8.1f} ms  median {median:8.1f} ms  cpu {cpu:8.1f} ms")
-        print(f"  load average {os.getloadavg()[0]:.1f}")
         db.session.remove()
+    _time_requests(app, backend)
+    print(f"  load average {os.getloadavg()[0]:.1f}")
+    with app.app_context():
         db.engine.dispose()
+
+
+TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|"X-CSRFToken": "([^"]+)"')
+NOV = "day_from=2026-11-01&day_to=2026-11-30"
+REQUESTS = {
+    "GET /reports/ (the page)": "/reports/?p=2026-11",
+    "GET /reports/print (A4)": "/reports/print?p=2026-11",
+    "GET /reports/export.xlsx": "/reports/export.xlsx?p=2026-11",
+    "figure: cash paid": f"/desk/repairs?{NOV}&dates=paid&method=cash",
+    "figure: differences": f"/desk/repairs?{NOV}&dates=paid&method=cash&handover=difference",
+    "figure: score 2": f"/desk/repairs?{NOV}&ended=1&score=2",
+    "figure: 回访 opened": f"/desk/repairs?{NOV}&dates=return_visit&return_visit=opened",
+    "figure: warranty cost": f"/desk/repairs?{NOV}&dates=closed&state=completed&charge=warranty",
+    "figure: valid complaints": f"/complaints/?{NOV}&validity=valid",
+    "figure: B5 met late": f"/complaints/?{NOV}&dates=due&deadline=valid_record&kept=not_kept",
+    "figure: actions late": f"/complaints/actions?{NOV}&which=late",
+}
+
+
+def _time_requests(app, backend) -> None:
+    """The whole request as the project manager's browser makes it — routing, session, the queries,
+    pygal's charts and the template — through the WSGI app (no network): wall time."""
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    m = TOKEN.search(page)
+    r = client.post("/login", data={"username": "manager", "password": "bench-pass-1"},
+                    headers={"X-CSRFToken": m.group(1) or m.group(2)})
+    assert r.status_code == 303, r.status_code
+
+    def get(url):
+        def fn():
+            resp = client.get(url)
+            assert resp.status_code == 200, (url, resp.status_code)
+            resp.get_data()
+        return fn
+    for name, url in REQUESTS.items():
+        best, median, cpu = timed(get(url), None)
+        print(f"  {name:24} best {best:8.1f} ms  median {median:8.1f} ms  cpu {cpu:8.1f} ms (this process)")
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
 """The project manager's monthly review in the browser: open the figures, go back a month, follow a
-figure to the orders behind it, download the XLSX and print the A4 review report — and no CSP
+figure to the orders behind it, a money figure and a complaint figure to their lists, download the XLSX and print the A4 review report — and no CSP
 violation on the way (the charts are inline SVG)."""
 from __future__ import annotations
 
@@ -57,6 +57,23 @@ def test_a_project_manager_reviews_november_follows_a_figure_downloads_and_print
     source.get_by_role("row", name=re.compile("电话")).get_by_role("link", name="3").click()
     expect(page).to_have_url(re.compile(r"/desk/repairs\?day_from=2026-11-01&day_to=2026-11-30&source=phone"))
     expect(page.locator("tbody tr", has_text="BX-T-")).to_have_count(3)
+    page.go_back()
+
+    # a money figure: November's cash, paid at 02:00 on 1 November, on the board with its amount
+    cash = page.locator("#t-money_method").get_by_role("row", name=re.compile("现金"))
+    cash.get_by_role("link", name="¥50.00").click()
+    expect(page.locator(".board-summary")).to_have_text("1 个工单符合 · 日期为缴费日 · 已收 ¥50.00")
+    expect(page.locator("tbody tr", has_text="BX-T-")).to_have_count(1)
+    expect(page.locator("tbody tr", has_text="BX-T-0003")).to_be_visible()
+    shot(page, "reports-money-figure-board")
+    page.go_back()
+
+    # a complaint figure: November's valid complaints, on the complaint board
+    valid = page.locator("#t-complaints_validity").get_by_role("row", name=re.compile("有效投诉"))
+    valid.get_by_role("link", name="2").click()
+    expect(page.locator(".board-summary")).to_have_text("2 件投诉符合")
+    expect(page.locator(".ccard", has_text="TS-T-")).to_have_count(2)
+    shot(page, "reports-complaint-figure-board")
     page.go_back()
 
     with page.expect_download() as got:

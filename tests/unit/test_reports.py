@@ -81,14 +81,30 @@ def test_per_technician_jobs_deadlines_score_fees_and_handover_in_time(report, m
     assert figures(r, "tech_differences") == {t1: (0, 1)}
 
 
-def test_money_by_method_handed_over_and_differences_with_the_warranty_gap_marked(report):
+def test_money_by_method_handed_over_and_differences(report):
     r = report()
     assert figures(r, "money_method") == {"cash": (5000, 3000), "wechat": (12000, 0), "alipay": (0, 0),
                                           "account": (0, 0)}
     assert figures(r, "money_handover") == {"cash": (5000, 3000), "received": (5000, 2800), "not_handed": (0, 0),
                                             "difference": (0, -200), "n_difference": (0, 1)}
-    gap = r.table("money_warranty")
-    assert gap.gap and gap.lines == [] and "12" in gap.note
+    assert r.table("money_warranty") is None  # no longer a gap: the charge types and claims below
+
+
+def test_orders_by_who_pays_are_counted_by_intake_and_their_cost_by_the_day_they_were_completed(report):
+    r = report()
+    assert figures(r, "money_charge") == {"paid": (2, 2), "common": (2, 0), "warranty": (1, 0)}
+    # the last consented quote revision is the cost (o2: ¥70, not ¥50); completed at 00:00 on 1 November
+    # is in November, at 00:00 on 1 December out; the order taken on 31 October and completed on
+    # 1 November counts in November
+    assert figures(r, "money_charge_cost") == {"paid": (8000, 0), "common": (1500, 0), "warranty": (14300, 600)}
+
+
+def test_warranty_claims_made_paid_and_not_yet_claimed_with_their_amounts(report):
+    r = report()
+    assert figures(r, "money_claims") == {"all": (14300, 600), "made": (11500, 600), "paid": (4500, 600),
+                                          "claimed": (7000, 0), "open": (2800, 0)}
+    assert figures(r, "money_claims_count") == {"all": (3, 1), "made": (2, 1), "paid": (1, 1), "claimed": (1, 0),
+                                                "open": (1, 0)}
 
 
 def test_satisfaction_from_the_service_forms_and_return_visits(report):
@@ -120,6 +136,9 @@ def test_each_b5_deadline_compliance_and_the_dropped_explanation_of_a_reclassifi
     assert got["valid_record"] == (100.0, None)
     assert got["invalid_contact"] == (None, None)  # closed by the reclassification, not missed
     assert got["corrective_action"] == (33.3, None)
+    missed = figures(report(), "complaints_deadlines_missed")
+    assert missed == {"invalid_contact": (0, 0), "valid_record": (0, 0), "serious_result": (1, 0),
+                      "other_units_contact": (0, 0), "corrective_action": (2, 0)}
 
 
 def test_corrective_actions_done_verified_and_late(report):
@@ -152,3 +171,14 @@ def test_a_quarter_compares_with_the_quarter_before_and_custom_days_with_as_many
                 "0000", "2026-02-30..2026-03-01"):
         with pytest.raises(PeriodError):
             parse(bad, date(2026, 11, 30))
+
+
+def test_a_department_counts_the_complaints_it_is_involved_in_or_responsible_for_each_once(report, month):
+    from wuye.extensions import db
+    from wuye.models import Complaint, Department
+    depts = {d.name: d.id for d in db.session.scalars(db.select(Department))}
+    c1, c3 = (db.session.scalar(db.select(Complaint).where(Complaint.number == n)) for n in ("TS-T-0009", "TS-T-0011"))
+    c1.responsible_department_id = depts["工程部"]  # also involved: still one complaint
+    c3.responsible_department_id = depts["环境部"]  # responsible only
+    db.session.commit()
+    assert {line.label: line.now for line in report().table("complaints_department").lines} == {"工程部": 1, "环境部": 2}

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DateTimeLocalField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..formkit import ChinesePhone, IdField, options
@@ -233,3 +233,27 @@ class BoardFilterForm(FlaskForm):
     review = BooleanField(_l("Management review"))
     validity = SelectField(_l("Validity"), validators=[Optional()], validate_choice=False)
     department = SelectField(_l("Department"), coerce=id_or_zero, default=0, validate_choice=False)
+    day_from = DateField(_l("Received from"), validators=[Optional()])
+    day_to = DateField(_l("Received to"), validators=[Optional()])
+    # set by the links of /reports/ (kept as hidden fields on the board)
+    dates = StringField(validators=[Optional(), AnyOf(["received", "due"])])
+    severity = StringField(validators=[Optional(), AnyOf(["normal", "serious", "pending"])])
+    topic = StringField(validators=[Optional(), AnyOf(list(labels.TOPICS))])
+    repeat = StringField(validators=[Optional(), AnyOf(["1"])])
+    penalty = StringField(validators=[Optional(), AnyOf(["1"])])
+    deadline = StringField(validators=[Optional(), AnyOf(["invalid_contact", "valid_record", "serious_result",
+                                                          "other_units_contact"])])
+    kept = StringField(validators=[Optional(), AnyOf(["judged", "on_time", "not_kept"])])
+
+    REPORT_FIELDS = ("dates", "severity", "topic", "repeat", "penalty", "deadline", "kept")
+
+
+class ActionFigureForm(FlaskForm):
+    """The follow-up list as a figure of /reports/ opens it: the actions due in some days, of one kind."""
+
+    class Meta:
+        csrf = False
+
+    day_from = DateField(_l("Due from"), validators=[Optional()])
+    day_to = DateField(_l("Due to"), validators=[Optional()])
+    which = StringField(validators=[Optional(), AnyOf(["due", "done", "verified", "ineffective", "late"])])

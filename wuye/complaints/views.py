@@ -100,8 +100,15 @@ def board():
     flt = boards.BoardFilter(
         q=form.q.data, serious=bool(form.serious.data), overdue=bool(form.overdue.data),
         review=bool(form.review.data), validity=form.validity.data or None,
-        department_id=form.department.data or None) if ok else boards.BoardFilter()
-    columns = boards.board(project, current_user, flt)
+        department_id=form.department.data or None, day_from=form.day_from.data, day_to=form.day_to.data,
+        dates=form.dates.data or "received", severity=form.severity.data or None, topic=form.topic.data or None,
+        repeat=form.repeat.data == "1", penalty=form.penalty.data == "1", deadline=form.deadline.data or None,
+        kept=form.kept.data or None) if ok else boards.BoardFilter()
+    from ..services.complaints import board_figures
+    now = clock_now()
+    columns = boards.board(project, current_user, flt, now)
+    matched = board_figures.count(boards.query(project, current_user, flt, now)) \
+        if board_figures.filtered(flt) else None
     cards = [c for cs in columns.values() for c in cs]
     urgent = boards.urgent_deadlines(cards)
     columns = {s: (boards.sort_by_urgency(cs, urgent) if s != "closed" else cs) for s, cs in columns.items()}
@@ -111,7 +118,8 @@ def board():
         Choices(project.id).fill(assign_form)
     return render("complaints/board.html", block="columns", form=form, columns=columns, urgent=urgent,
                   to_check=boards.actions_to_check(current_user),
-                  assign_form=assign_form, closed_days=boards.CLOSED_SHOWN.days, status=200 if ok else 422)
+                  assign_form=assign_form, closed_days=boards.CLOSED_SHOWN.days, status=200 if ok else 422,
+                  matched=matched)
 
 
 @bp.route("/review")
@@ -131,8 +139,23 @@ def review_list():
 def actions():
     """纠正措施跟踪: customer service checks each action reported done and chases the late ones
     (B5: "根据纠正措施应完成的时间，客服部对投诉的纠正措施及时进行跟踪检查"). A department head
-    sees their own people's actions."""
+    sees their own people's actions. A figure of /reports/ opens it as the list of the actions due in
+    its period (`?which=`)."""
+    if request.args.get("which") or request.args.get("day_from") or request.args.get("day_to"):
+        return _action_figure()
     return actions_page()
+
+
+def _action_figure():
+    from ..services.complaints import board_figures
+    form = f.ActionFigureForm(request.args)
+    if not form.validate():
+        return render("complaints/action_figure.html", form=form, actions=[], status=422)
+    project = current_project()
+    rows = board_figures.actions(project, boards.scope(current_user), form.day_from.data, form.day_to.data,
+                                 form.which.data or "due", clock_now())
+    return render("complaints/action_figure.html", form=form, actions=rows, which=form.which.data or "due")
+
 
 
 # ---- the full record ------------------------------------------------------------------------

@@ -184,3 +184,16 @@ class BoardFilterForm(FlaskForm):
     open = StringField(validators=[Optional(), AnyOf(["1"])])
     revisit = StringField(validators=[Optional(), AnyOf(["0", "1"])])
     late = StringField(validators=[Optional(), Length(max=40)])
+    dates = StringField(validators=[Optional(), AnyOf(["created", "paid", "closed", "return_visit", "due"])])
+    method = StringField(validators=[Optional(), AnyOf(["cash", "wechat", "alipay", "account", "none"])])
+    collected_by = IdField(validators=[Optional()])
+    handover = StringField(validators=[Optional(), AnyOf(["received", "pending", "difference"])])
+    score = StringField(validators=[Optional(), AnyOf(["1", "2", "3", "4", "5"])])
+    answered = StringField(validators=[Optional(), AnyOf(["1"])])
+    ended = StringField(validators=[Optional(), AnyOf(["1"])])
+    return_visit = StringField(validators=[Optional(), AnyOf(["opened", "done", "open"])])
+    charge = StringField(validators=[Optional(), AnyOf(["common", "warranty", "paid"])])
+    claim = StringField(validators=[Optional(), AnyOf(["open", "made", "claimed", "paid"])])
+
+    REPORT_FIELDS = ("source", "category", "building", "open", "revisit", "late", "dates", "method", "collected_by",
+                     "handover", "score", "answered", "ended", "return_visit", "charge", "claim")

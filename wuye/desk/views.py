@@ -163,7 +163,12 @@ def _board_filter(form: BoardFilterForm) -> BoardFilter:
         day_from=form.day_from.data, day_to=form.day_to.data, q=form.q.data, before=form.before.data,
         overdue=bool(form.overdue.data), source=form.source.data or None, category=form.category.data or None,
         building_id=form.building.data or None, still_open=form.open.data == "1",
-        revisit={"1": True, "0": False}.get(form.revisit.data or ""), late=form.late.data or None)
+        revisit={"1": True, "0": False}.get(form.revisit.data or ""), late=form.late.data or None,
+        dates=form.dates.data or "created", method=form.method.data or None,
+        collected_by=form.collected_by.data or None, handover=form.handover.data or None,
+        score=int(form.score.data) if form.score.data else None, answered=form.answered.data == "1",
+        ended=form.ended.data == "1", return_visit=form.return_visit.data or None, charge=form.charge.data or None,
+        claim=form.claim.data or None)
 
 
 @bp.route("/repairs")
@@ -179,11 +184,14 @@ def board():
     if not form.validate():
         return render("desk/board.html", block="results", form=form, orders=[], next_cursor=None,
                       status=422, filter_args={}, deadlines={})
-    orders, next_cursor = search(project, _board_filter(form), current_app.config["WUYE_PAGE_SIZE"])
+    flt = _board_filter(form)
+    orders, next_cursor = search(project, flt, current_app.config["WUYE_PAGE_SIZE"])
     filter_args = {k: v for k, v in request.args.items() if k != "before" and v}
     block = "rows" if request.args.get("before") else "results"
+    from ..services.repairs import board_figures
     from ..services.residents.service_form import forms_by_order
-    return render("desk/board.html", block=block, form=form, orders=orders, next_cursor=next_cursor,
+    summary = board_figures.summary(project, flt) if board_figures.filtered(flt) and block == "results" else None
+    return render("desk/board.html", block=block, form=form, orders=orders, next_cursor=next_cursor, summary=summary,
                   filter_args=filter_args, deadlines=running_by_subject("repair_order", [o.id for o in orders]),
                   feedback=forms_by_order([o.id for o in orders]))
 

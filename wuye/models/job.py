@@ -32,7 +32,9 @@ class Visit(db.Model):
     """One trip to the customer's door; "cannot fix now" books the next one."""
 
     __tablename__ = "visit"
-    __table_args__ = (UniqueConstraint("order_id", "number"),)
+    __table_args__ = (UniqueConstraint("order_id", "number"),
+                      # the reports' time to arrive: the first visit's arrival from the index alone
+                      Index("ix_visit_order_arrival", "order_id", "number", "arrived_at"))
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("repair_order.id"), index=True)
     number: Mapped[int] = mapped_column(Integer)
@@ -51,7 +53,10 @@ class Quote(db.Model):
     """Hours, materials and the fee told to the customer before work (A2: quote consent)."""
 
     __tablename__ = "quote"
-    __table_args__ = (UniqueConstraint("order_id", "revision"),)
+    __table_args__ = (UniqueConstraint("order_id", "revision"),
+                      # the reports' cost of a job: its last consented revision from the index alone
+                      Index("ix_quote_order_consented", "order_id", "decision", "revision", "labour_fen",
+                            "materials_fen"))
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("repair_order.id"), index=True)
     revision: Mapped[int] = mapped_column(Integer)

@@ -48,7 +48,7 @@ class RepairOrder(db.Model):
         Index("ix_repair_order_project_appointment", "project_id", "appointment_start"),
         # the reports count a period's orders by each of these from the index alone
         Index("ix_repair_order_project_report", "project_id", "created_at", "state", "source", "category", "urgency",
-              "technician_id", "unit_id"),
+              "technician_id", "unit_id", "charge_type"),
         Index("ix_repair_order_project_charge", "project_id", "charge_type", "closed_at"),  # the claim lists
     )
     id: Mapped[int] = mapped_column(primary_key=True)

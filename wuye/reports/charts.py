@@ -13,7 +13,7 @@ from markupsafe import Markup
 from pygal.etree import etree
 from pygal.style import Style
 
-from ..services.reports.tables import COUNT, FEN, PERCENT, Table
+from ..services.reports.tables import COUNT, FEN, PERCENT, Line, Table
 
 FONT = '"WenQuanYi Micro Hei", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif'
 STYLE = Style(font_family=FONT, background="transparent", plot_background="#ffffff",
@@ -61,6 +61,15 @@ def bar(table: Table, now_label: str, before_label: str) -> Markup | None:
     """A horizontal bar per line: the previous period beside this one, numbers printed as text."""
     if not table.chart or not table.lines:
         return None
+    return Markup(_bar(table.title, table.unit, tuple((ln.label, ln.now, ln.before) for ln in table.lines),
+                       now_label, before_label))
+
+
+@lru_cache(maxsize=1024)
+def _bar(title: str, unit: str, rows: tuple, now_label: str, before_label: str) -> str:
+    """The SVG of one chart, kept for the same title, numbers and words (pygal takes ~10 ms a chart:
+    a month's report read again, its print and the other readers' pages reuse them)."""
+    table = Table("", title, unit, [Line(str(i), label, now, before) for i, (label, now, before) in enumerate(rows)])
     values, shown = _scale(table)
     extra = {}
     if table.unit == COUNT:  # whole numbers on the axis: no "0.5 orders"
@@ -71,7 +80,8 @@ def bar(table: Table, now_label: str, before_label: str) -> Markup | None:
     lines = list(reversed(table.lines))  # pygal draws the first bar at the bottom; the table reads top down
     # pygal sizes the label margin for Latin letters; a Chinese character is about twice as wide
     wide = max(sum(2 if ord(ch) > 0x2E80 else 1 for ch in line.label) for line in lines)
-    chart = pygal.HorizontalBar(**_config(width=640, height=height, show_legend=True, truncate_label=-1,
+    # css=[]: the <style> pygal would build from its files is dropped anyway (served as charts.css)
+    chart = pygal.HorizontalBar(**_config(css=[], width=640, height=height, show_legend=True, truncate_label=-1,
                                           margin_left=int(wide * 3.5), value_formatter=shown, **extra))
     chart.x_labels = [line.label for line in lines]
     chart.add(before_label, [values(line.before) for line in lines])
@@ -82,8 +92,7 @@ def bar(table: Table, now_label: str, before_label: str) -> Markup | None:
             title.text = table.title
     svg = _clean(tree)
     # the SVG names itself for screen readers; the table beside it carries the numbers
-    svg = svg.replace("<svg ", f'<svg role="img" aria-label="{Markup.escape(table.title)}" ', 1)
-    return Markup(svg)
+    return svg.replace("<svg ", f'<svg role="img" aria-label="{Markup.escape(table.title)}" ', 1)
 
 
 @lru_cache(maxsize=1)

@@ -54,22 +54,19 @@ def _may_open(endpoint: str) -> bool:
     return current_user.role in (declared_roles(current_app.view_functions[endpoint]) or ())
 
 
+ENDPOINTS = {"repairs": "desk.board", "complaints": "complaints.board", "actions": "complaints.actions"}
+
+
 def link(report, table, line) -> str | None:
-    """The board listing what is behind a figure — the period's days and the line's filters — if the
-    reader may open that board (the admin may not)."""
+    """The list of exactly what is behind a figure — the period's days and the line's filters — if the
+    reader may open that list (the admin may not). A line's `target` overrides its table's."""
     if line.link is None or table.target is None:
         return None
     args = dict(line.link)
-    if table.target == "repairs":
-        if not _may_open("desk.board"):
-            return None
-        return url_for("desk.board", day_from=report.period.start.isoformat(), day_to=report.period.last.isoformat(),
-                       **args)
-    endpoint = "complaints.actions" if args.pop("actions", None) else "complaints.board"
+    endpoint = ENDPOINTS[args.pop("target", table.target)]
     if not _may_open(endpoint):
         return None
-    # the complaint board filters by class, not by date: it shows what is open and the last month's closed
-    return url_for(endpoint, **({} if endpoint == "complaints.actions" else args))
+    return url_for(endpoint, day_from=report.period.start.isoformat(), day_to=report.period.last.isoformat(), **args)
 
 
 def _period_links(report) -> dict:

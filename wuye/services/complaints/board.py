@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import selectinload
@@ -29,6 +29,16 @@ class BoardFilter:
     review: bool = False
     validity: str | None = None  # valid | invalid | pending
     department_id: int | None = None
+    # the figures of /reports/ open the board with these (services/complaints/board_figures.py)
+    day_from: date | None = None
+    day_to: date | None = None
+    dates: str = "received"  # or "due": the days bound the `deadline` falling due
+    severity: str | None = None  # normal | serious | pending
+    topic: str | None = None
+    repeat: bool = False
+    penalty: bool = False
+    deadline: str | None = None  # a B5 deadline kind ...
+    kept: str | None = None  # ... judged, on_time or not_kept
 
 
 def _in_department(department_id: int):
@@ -66,8 +76,9 @@ def _search(project_id: int, q: str):
                Complaint.complainant_name.startswith(q, autoescape=True))
 
 
-def board(project: Project, user: User, f: BoardFilter, now: datetime | None = None) -> dict[str, list[Complaint]]:
-    now = now or clock_now()
+def query(project: Project, user: User, f: BoardFilter, now: datetime):
+    """The complaints the filters match in this reader's scope, in every state."""
+    from . import board_figures
     stmt = select(Complaint).where(Complaint.project_id == project.id, scope(user))
     if f.serious:
         stmt = stmt.where(Complaint.severity == "serious")
@@ -83,13 +94,24 @@ def board(project: Project, user: User, f: BoardFilter, now: datetime | None = N
         stmt = stmt.where(_overdue(project.id, now))
     if f.q and f.q.strip():
         stmt = stmt.where(_search(project.id, f.q))
+    return board_figures.apply(stmt, project, f, now)
+
+
+def board(project: Project, user: User, f: BoardFilter, now: datetime | None = None) -> dict[str, list[Complaint]]:
+    """The columns by state; a figure's list (a period or a class of the figures) shows its closed ones
+    whenever they closed, the board otherwise the last month's."""
+    from . import board_figures
+    now = now or clock_now()
+    stmt = query(project, user, f, now)
     columns: dict[str, list[Complaint]] = {}
     opts = (selectinload(Complaint.unit), selectinload(Complaint.handler), selectinload(Complaint.actions),
             selectinload(Complaint.escalations))
     for state in COLUMNS:
         s = stmt.where(Complaint.state == state)
         if state == ComplaintState.CLOSED:
-            s = s.where(Complaint.closed_at >= now - CLOSED_SHOWN).order_by(Complaint.closed_at.desc())
+            if not board_figures.filtered(f):
+                s = s.where(Complaint.closed_at >= now - CLOSED_SHOWN)
+            s = s.order_by(Complaint.closed_at.desc())
         else:
             s = s.order_by(Complaint.received_at)
         columns[state] = list(db.session.scalars(s.options(*opts).limit(PER_COLUMN)))

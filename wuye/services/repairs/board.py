@@ -9,7 +9,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from ...clock import now as clock_now
 from ...extensions import db
-from ...i18n import day_bounds_utc
 from ...models import Project, RepairOrder, Unit, UnitContact
 from ..deadlines.table import overdue_subjects
 
@@ -31,11 +30,27 @@ class BoardFilter:
     still_open: bool = False
     revisit: bool | None = None  # True: a follow-up visit was booked; False: none was
     late: str | None = None  # a deadline kind: met late or missed
+    # which time day_from/day_to bound: the order's intake (created), its payment (paid), its close
+    # (closed), a 回访 opened (return_visit), or the `late` deadline falling due (due)
+    dates: str = "created"
+    method: str | None = None  # paid on the spot by this method
+    collected_by: int | None = None  # the technician who took the payment
+    handover: str | None = None  # the cash at the 房管员: received | pending | difference
+    score: int | None = None  # the 服务单's overall score
+    answered: bool = False  # a 服务单 was filled in
+    ended: bool = False  # completed or declined (the closed orders the satisfaction figures read)
+    return_visit: str | None = None  # opened | done | open
+    charge: str | None = None  # the charge type (A3)
+    claim: str | None = None  # a free job's cost claim: open | made | claimed | paid
     before: int | None = None  # keyset cursor: show orders with a smaller id
 
 
-def search(project: Project, f: BoardFilter, limit: int) -> tuple[list[RepairOrder], int | None]:
-    """One page of orders, newest first, and the cursor of the next page (None at the end)."""
+DATES = ("created", "paid", "closed", "return_visit", "due")
+
+
+def query(project: Project, f: BoardFilter):
+    """The orders the filters match, unordered (the board pages it; a figure's list counts it)."""
+    from .board_figures import report_filters  # the filters the figures of /reports/ open the board with
     stmt = select(RepairOrder).where(RepairOrder.project_id == project.id)
     if f.state:
         stmt = stmt.where(RepairOrder.state == f.state)
@@ -47,21 +62,13 @@ def search(project: Project, f: BoardFilter, limit: int) -> tuple[list[RepairOrd
         stmt = stmt.where(RepairOrder.unit_id == f.unit_id)
     if f.overdue:
         stmt = stmt.where(RepairOrder.id.in_(overdue_subjects("repair_order", project.id, clock_now())))
-    stmt = _report_filters(stmt, project, f)
-    if f.day_from:
-        stmt = stmt.where(RepairOrder.created_at >= day_bounds_utc(f.day_from, project.timezone)[0])
-    if f.day_to:
-        stmt = stmt.where(RepairOrder.created_at < day_bounds_utc(f.day_to, project.timezone)[1])
-    q = (f.q or "").strip().replace(" ", "")
-    if q:
-        if q.upper().startswith("BX-"):
-            stmt = stmt.where(ascii_prefix(RepairOrder.number, q.upper()))
-        else:
-            # the few matching units first: an OR with a subquery makes PostgreSQL walk every order
-            unit_ids = list(db.session.scalars(
-                select(Unit.id).where(Unit.project_id == project.id, _unit_matches(q)).limit(200)))
-            by_phone = ascii_prefix(RepairOrder.contact_phone, q)
-            stmt = stmt.where(or_(by_phone, RepairOrder.unit_id.in_(unit_ids)) if unit_ids else by_phone)
+    stmt = report_filters(stmt, project, f)
+    return _text_filter(stmt, project, f)
+
+
+def search(project: Project, f: BoardFilter, limit: int) -> tuple[list[RepairOrder], int | None]:
+    """One page of orders, newest first, and the cursor of the next page (None at the end)."""
+    stmt = query(project, f)
     if f.before:
         stmt = stmt.where(RepairOrder.id < f.before)
     stmt = stmt.order_by(RepairOrder.id.desc()).limit(limit + 1).options(
@@ -72,27 +79,17 @@ def search(project: Project, f: BoardFilter, limit: int) -> tuple[list[RepairOrd
     return rows, (rows[-1].id if more and rows else None)
 
 
-def _report_filters(stmt, project: Project, f: BoardFilter):
-    from ...models import Deadline, Visit
-    from ...workflow.repair import OPEN_STATES
-    if f.source:
-        stmt = stmt.where(RepairOrder.source == f.source)
-    if f.category:
-        stmt = stmt.where(RepairOrder.category == f.category)
-    if f.building_id:
-        stmt = stmt.where(RepairOrder.unit_id.in_(select(Unit.id).where(Unit.project_id == project.id,
-                                                                        Unit.building_id == f.building_id)))
-    if f.still_open:
-        stmt = stmt.where(RepairOrder.state.in_([s.value for s in OPEN_STATES]))
-    if f.revisit is not None:
-        revisited = select(Visit.order_id).where(Visit.number > 1)
-        stmt = stmt.where(RepairOrder.id.in_(revisited) if f.revisit else RepairOrder.id.not_in(revisited))
-    if f.late:
-        late = select(Deadline.subject_id).where(
-            Deadline.project_id == project.id, Deadline.subject_type == "repair_order", Deadline.kind == f.late,
-            or_(Deadline.met_at > Deadline.due_at, Deadline.breached_at.is_not(None),
-                and_(Deadline.met_at.is_(None), Deadline.closed_at.is_(None), Deadline.due_at < clock_now())))
-        stmt = stmt.where(RepairOrder.id.in_(late))
+def _text_filter(stmt, project: Project, f: BoardFilter):
+    q = (f.q or "").strip().replace(" ", "")
+    if q:
+        if q.upper().startswith("BX-"):
+            stmt = stmt.where(ascii_prefix(RepairOrder.number, q.upper()))
+        else:
+            # the few matching units first: an OR with a subquery makes PostgreSQL walk every order
+            unit_ids = list(db.session.scalars(
+                select(Unit.id).where(Unit.project_id == project.id, _unit_matches(q)).limit(200)))
+            by_phone = ascii_prefix(RepairOrder.contact_phone, q)
+            stmt = stmt.where(or_(by_phone, RepairOrder.unit_id.in_(unit_ids)) if unit_ids else by_phone)
     return stmt
 
 

@@ -53,11 +53,13 @@ def build(project: Project, period: Period, user: User, now=None) -> Report:
     sections = []
     if user.role in FULL:
         by_person = repairs.deadline_counts_by_person(project.id, span)
+        assignments = repairs.assignment_groups(project.id, span)
+        closed = repairs.closed_groups(project.id, span)
         sections += [
-            Section("repairs", _("Repairs"), repairs.tables(project.id, span, by_person)),
-            Section("technicians", _("Per technician"), technicians.tables(project.id, span, by_person)),
-            Section("money", _("Money"), money.tables(project.id, span)),
-            Section("satisfaction", _("Satisfaction"), satisfaction.tables(project.id, span)),
+            Section("repairs", _("Repairs"), repairs.tables(project.id, span, by_person, closed)),
+            Section("technicians", _("Per technician"), technicians.tables(project.id, span, by_person, assignments, closed)),
+            Section("money", _("Money"), money.tables(project.id, span, assignments)),
+            Section("satisfaction", _("Satisfaction"), satisfaction.tables(project.id, span, closed)),
         ]
     if user.role in READERS:
         sections.append(Section("complaints", _("Complaints"), complaints.tables(project.id, span, user)))

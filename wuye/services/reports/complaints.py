@@ -4,7 +4,7 @@ A department head sees the complaints of their department only (complaint_board.
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, case, exists, func, literal, or_, select
 
 from ...complaints.labels import SEVERITY, TOPICS, VALIDITY
 from ...extensions import db
@@ -15,7 +15,7 @@ from ...models.complaint import complaint_department
 from ...workflow.complaint import SEE_ALL
 from ..complaints.board import scope
 from ..deadlines.table import COMPLAINT, CORRECTIVE_ACTION, RULES
-from .tables import COUNT, PERCENT, Line, Span, Table, columns, deadline_counts, on_time_rate, split
+from .tables import COUNT, LATE, MISSED, PERCENT, Line, Span, Table, columns, deadline_counts, on_time_rate, split
 
 C = Complaint
 A = CorrectiveAction
@@ -32,27 +32,34 @@ def _where(project_id: int, span: Span, user: User):
     return where
 
 
-def _count_by(where, span: Span, column, *joins):
-    stmt = select(span.current(C.received_at), column, func.count()).select_from(C)
-    for target, on in joins:
-        stmt = stmt.join(target, on)
-    return split(db.session.execute(stmt.where(*where).group_by(*columns(2))))
-
-
 def _lines(cur, prev, names: dict, link_key: str | None, order=()):
     keys = list(order) + sorted((set(cur) | set(prev)) - set(order), key=str)
     return [Line(str(k), str(names.get(k, k)), cur.get(k, 0), prev.get(k, 0), {link_key: k} if link_key else None)
             for k in keys]
 
 
-def _serious_links(lines: list[Line]) -> list[Line]:
-    for ln in lines:
-        if ln.key == "serious":
-            ln.link = {"serious": "1"}
-    return lines
+def _departments(where, span: Span):
+    """Complaints per department involved in or responsible for them (the board's department filter),
+    each (complaint, department) pair once: the period's complaints by their involved departments, plus
+    those whose responsible department is not among them — both driven by the period's index."""
+    cd = complaint_department
+    involved = split(db.session.execute(
+        select(span.current(C.received_at), cd.c.department_id, func.count()).select_from(C)
+        .join(cd, cd.c.complaint_id == C.id).where(*where).group_by(*columns(2))))
+    also = exists().where(cd.c.complaint_id == C.id, cd.c.department_id == C.responsible_department_id)
+    responsible = split(db.session.execute(
+        select(span.current(C.received_at), C.responsible_department_id, func.count())
+        .where(*where, C.responsible_department_id.is_not(None), ~also).group_by(*columns(2))))
+    return tuple({k: a.get(k, 0) + b.get(k, 0) for k in set(a) | set(b)} for a, b in zip(involved, responsible))
 
 
-def _deadlines(project_id: int, span: Span, user: User) -> Table:
+def _deadline_link(rule, kept: str) -> dict:
+    if rule.subject == CORRECTIVE_ACTION:  # the actions' own list, by their due date
+        return {"target": "actions", "which": "due" if kept == "judged" else "late"}
+    return {"dates": "due", "deadline": rule.name, "kept": kept}
+
+
+def _deadlines(project_id: int, span: Span, user: User) -> list[Table]:
     rules = [r for r in RULES if r.subject in (COMPLAINT, CORRECTIVE_ACTION)]
     where = []
     if not _sees_all(user):
@@ -61,12 +68,21 @@ def _deadlines(project_id: int, span: Span, user: User) -> Table:
         where.append(or_(and_(Deadline.subject_type == COMPLAINT, Deadline.subject_id.in_(mine)),
                          and_(Deadline.subject_type == CORRECTIVE_ACTION, Deadline.subject_id.in_(mine_actions))))
     counts = deadline_counts(project_id, [r.name for r in rules], span, *where)
-    return Table("complaints_deadlines", _("B5 deadlines kept"), PERCENT,
-                 [Line(r.name, str(r.label), on_time_rate(counts.get((1, r.name))),
-                       on_time_rate(counts.get((0, r.name))), {"overdue": "1"}) for r in rules],
-                 target="complaints",
-                 note=_("Met on time among the deadlines that fell due in the period. A complaint "
-                        "reclassified keeps only the deadlines of its new class."))
+
+    def not_kept(is_cur, rule):
+        got = counts.get((is_cur, rule.name)) or {}
+        return got.get(LATE, 0) + got.get(MISSED, 0)
+    return [
+        Table("complaints_deadlines", _("B5 deadlines kept"), PERCENT,
+              [Line(r.name, str(r.label), on_time_rate(counts.get((1, r.name))),
+                    on_time_rate(counts.get((0, r.name))), _deadline_link(r, "judged")) for r in rules],
+              target="complaints",
+              note=_("Met on time among the deadlines that fell due in the period. A complaint "
+                     "reclassified keeps only the deadlines of its new class.")),
+        Table("complaints_deadlines_missed", _("B5 deadlines met late or missed"), COUNT,
+              [Line(r.name, str(r.label), not_kept(1, r), not_kept(0, r), _deadline_link(r, "not_kept"))
+               for r in rules], target="complaints"),
+    ]
 
 
 def _actions(project_id: int, span: Span, user: User) -> Table:
@@ -86,47 +102,58 @@ def _actions(project_id: int, span: Span, user: User) -> Table:
     names = [("due", _("Due in the period")), ("done", _("Done")), ("verified", _("Checked and effective")),
              ("ineffective", _("Found ineffective at least once")), ("late", _("Late"))]
     return Table("complaints_actions", _("Corrective actions"), COUNT,
-                 [Line(k, v, now[i], before[i], {"actions": "1"} if k != "late" else {"overdue": "1"})
+                 [Line(k, v, now[i], before[i], {"target": "actions", "which": k})
                   for i, (k, v) in enumerate(names)], target="complaints")
 
 
 def tables(project_id: int, span: Span, user: User) -> list[Table]:
     where = _where(project_id, span, user)
-    validity = _count_by(where, span, func.coalesce(C.validity, literal("pending")))
-    severity = _count_by(where, span, func.coalesce(C.severity, literal("pending")))
-    topic = _count_by(where, span, func.coalesce(C.topic, literal("other")))
-    dept = _count_by(where, span, Department.id, (complaint_department, complaint_department.c.complaint_id == C.id),
-                     (Department, Department.id == complaint_department.c.department_id))
+    # one GROUP BY by validity, seriousness and topic (a few dozen groups), with the repeats, penalties
+    # and reviews summed: each table is folded from it
+    one = lambda cond: func.sum(case((cond, literal(1)), else_=literal(0)))  # noqa: E731
+    groups = db.session.execute(
+        select(span.current(C.received_at), func.coalesce(C.validity, literal("pending")),
+               func.coalesce(C.severity, literal("pending")), func.coalesce(C.topic, literal("other")), func.count(),
+               one(C.repeat_status == RepeatStatus.CONFIRMED), one(C.penalty_at.is_not(None)),
+               one(C.management_review.is_(True)))
+        .where(*where).group_by(*columns(4))).all()
+
+    def fold(index):
+        out: tuple[dict, dict] = ({}, {})
+        for row in groups:
+            out[0 if row[0] else 1][row[index]] = out[0 if row[0] else 1].get(row[index], 0) + row[4]
+        return out
+    validity, severity, topic = fold(1), fold(2), fold(3)
+    dept = _departments(where, span)
     departments = dict(db.session.execute(select(Department.id, Department.name)
                                           .where(Department.project_id == project_id)).all())
     pending = {"pending": _("Not yet classified")}
-    one = lambda cond: func.sum(case((cond, literal(1)), else_=literal(0)))  # noqa: E731
-    other = {c: (n, int(r or 0), int(p or 0), int(m or 0)) for c, n, r, p, m in db.session.execute(
-        select(span.current(C.received_at), func.count(), one(C.repeat_status == RepeatStatus.CONFIRMED),
-               one(C.penalty_at.is_not(None)), one(C.management_review.is_(True)))
-        .where(*where).group_by(*columns(1)))}
-    now, before = other.get(1, (0,) * 4), other.get(0, (0,) * 4)
+    totals = {1: [0, 0, 0, 0], 0: [0, 0, 0, 0]}
+    for row in groups:
+        for i, v in enumerate(row[4:]):
+            totals[row[0]][i] += int(v or 0)
+    now, before = totals[1], totals[0]
     review = list(db.session.execute(
         select(C.number, C.received_at, C.topic, C.review_conclusion, C.reviewed_at)
         .where(*where, C.received_at >= span.start, C.management_review.is_(True)).order_by(C.received_at)))
     return [
         Table("complaints_total", _("Complaints received"), COUNT, [
             Line("total", _("Received"), now[0], before[0], {}),
-            Line("repeat", _("Repeat complaints confirmed"), now[1], before[1], None),
-            Line("penalty", _("Penalties recorded"), now[2], before[2], None),
+            Line("repeat", _("Repeat complaints confirmed"), now[1], before[1], {"repeat": "1"}),
+            Line("penalty", _("Penalties recorded"), now[2], before[2], {"penalty": "1"}),
             Line("review", _("Sent to management review"), now[3], before[3], {"review": "1"}),
         ], chart=None, target="complaints"),
         Table("complaints_validity", _("By validity"), COUNT,
               _lines(*validity, {**{k: label(VALIDITY, k) for k in VALIDITY}, **pending}, "validity",
                      ("valid", "invalid", "pending")), target="complaints"),
         Table("complaints_severity", _("By seriousness"), COUNT,
-              _serious_links(_lines(*severity, {**{k: label(SEVERITY, k) for k in SEVERITY}, **pending}, None,
-                                    ("normal", "serious", "pending"))), target="complaints"),
+              _lines(*severity, {**{k: label(SEVERITY, k) for k in SEVERITY}, **pending}, "severity",
+                     ("normal", "serious", "pending")), target="complaints"),
         Table("complaints_topic", _("By category"), COUNT,
-              _lines(*topic, {k: label(TOPICS, k) for k in TOPICS}, None), target="complaints"),
+              _lines(*topic, {k: label(TOPICS, k) for k in TOPICS}, "topic"), target="complaints"),
         Table("complaints_department", _("By department"), COUNT,
               _lines(*dept, departments, "department"), target="complaints"),
-        _deadlines(project_id, span, user),
+        *_deadlines(project_id, span, user),
         _actions(project_id, span, user),
         Table("complaints_review", _("Management review list"), COUNT, [], chart=None, target="complaints",
               extra=[dict(number=n, received_at=r, topic=label(TOPICS, t), conclusion=c, reviewed_at=ra)

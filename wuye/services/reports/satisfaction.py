@@ -7,23 +7,19 @@ from flask_babel import gettext as _
 from sqlalchemy import case, func, literal, select
 
 from ...extensions import db
-from ...models import RepairOrder, ReturnVisit, ServiceForm
+from ...models import RepairOrder, ReturnVisit
 from ...workflow.repair import RepairState
 from .tables import COUNT, PERCENT, SCORE, Line, Span, Table, columns, rate
 
 O = RepairOrder
 
 
-def tables(project_id: int, span: Span) -> list[Table]:
-    # one pass over the period's closed orders and their 服务单: (period, state, score) → orders
-    closed = [RepairState.COMPLETED.value, RepairState.DECLINED.value]
-    groups = db.session.execute(
-        select(span.current(O.created_at), O.state, ServiceForm.overall, func.count())
-        .outerjoin(ServiceForm, ServiceForm.order_id == O.id)
-        .where(O.project_id == project_id, span.within(O.created_at), O.state.in_(closed))
-        .group_by(*columns(3))).all()
+def tables(project_id: int, span: Span, closed=None) -> list[Table]:
+    """`closed`: repairs.closed_groups — the period's closed orders by state and 服务单 score."""
+    from .repairs import closed_groups
+    groups = closed if closed is not None else closed_groups(project_id, span)
     got = {1: Counter(), 0: Counter()}  # per period: completed, answered, forms, sum, and n per score
-    for is_cur, state, score, n in groups:
+    for is_cur, state, score, _tech, n, *_rest in groups:
         k = got[is_cur]
         if state == RepairState.COMPLETED:
             k["completed"] += n
@@ -42,19 +38,22 @@ def tables(project_id: int, span: Span) -> list[Table]:
         select(span.current(R.opened_at), func.count(), func.sum(done))
         .where(R.project_id == project_id, span.within(R.opened_at)).group_by(*columns(1)))}
     vnow, vbefore = visits.get(1, (0, 0)), visits.get(0, (0, 0))
+    rv = {"dates": "return_visit"}
     return [
         Table("satisfaction_forms", _("Service forms"), PERCENT, [
             Line("response_rate", _("Completed orders with a service form"), rate(now["answered"], now["completed"]),
-                 rate(before["answered"], before["completed"]), {"state": "completed"}),
-            Line("forms", _("Service forms received"), now["forms"], before["forms"], unit=COUNT),
-            Line("average", _("Average overall score"), average(now), average(before), unit=SCORE),
+                 rate(before["answered"], before["completed"]), {"state": "completed", "answered": "1"}),
+            Line("forms", _("Service forms received"), now["forms"], before["forms"], {"ended": "1", "answered": "1"},
+                 unit=COUNT),
+            Line("average", _("Average overall score"), average(now), average(before), {"ended": "1", "answered": "1"},
+                 unit=SCORE),
         ], chart=None, target="repairs"),
         Table("satisfaction_scores", _("Overall score on the service form"), COUNT,
-              [Line(str(s), _("%(n)d of 5", n=s), now[s], before[s], None)
+              [Line(str(s), _("%(n)d of 5", n=s), now[s], before[s], {"ended": "1", "score": s})
                for s in (5, 4, 3, 2, 1)], target="repairs"),
         Table("satisfaction_return_visits", _("Return visits"), COUNT, [
-            Line("opened", _("Return visits opened"), vnow[0], vbefore[0]),
-            Line("done", _("Completed"), vnow[1], vbefore[1]),
-            Line("open", _("Still open"), vnow[0] - vnow[1], vbefore[0] - vbefore[1]),
-        ]),
+            Line("opened", _("Return visits opened"), vnow[0], vbefore[0], {**rv, "return_visit": "opened"}),
+            Line("done", _("Completed"), vnow[1], vbefore[1], {**rv, "return_visit": "done"}),
+            Line("open", _("Still open"), vnow[0] - vnow[1], vbefore[0] - vbefore[1], {**rv, "return_visit": "open"}),
+        ], target="repairs", note=_("Counted by the day each return visit was opened; the list shows their orders.")),
     ]

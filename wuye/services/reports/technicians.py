@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Integer, case, cast, func, literal, select
 
 from ...extensions import db
-from ...models import RepairOrder, Role, ServiceForm, User
+from ...models import RepairOrder, Role, User
 from ...models.job import FeeHandover, Payment
 from .tables import COUNT, FEN, PERCENT, SCORE, Line, Span, Table, columns, on_time_rate, seconds_between, split
 
@@ -25,20 +25,22 @@ def _names(project_id: int, ids) -> dict:
     return dict(rows.all())
 
 
-def _table(key, title, unit, cur, prev, names, link=True, note=None) -> Table:
+def _table(key, title, unit, cur, prev, names, link=None, note=None) -> Table:
+    """`link`: the board's filters for one technician's line (default: their jobs of the period)."""
     ids = sorted(set(cur) | set(prev), key=lambda i: names.get(i, ""))
+    link = link or (lambda i: {"technician": i})
     return Table(key, title, unit, [
         Line(str(i), names.get(i, _("Not dispatched")) if i else _("Not dispatched"), cur.get(i, 0 if unit == COUNT else None),
-             prev.get(i, 0 if unit == COUNT else None), {"technician": i} if link and i else None)
-        for i in ids], target="repairs" if link else None, note=note)
+             prev.get(i, 0 if unit == COUNT else None), link(i) if i else None)
+        for i in ids], target="repairs", note=note)
 
 
-def tables(project_id: int, span: Span, by_person: dict) -> list[Table]:
-    """`by_person`: repairs.deadline_counts_by_person, computed once for both areas."""
-    jobs = split(db.session.execute(
-        select(span.current(O.created_at), O.technician_id, func.count())
-        .where(O.project_id == project_id, span.within(O.created_at), O.technician_id.is_not(None))
-        .group_by(*columns(2))))
+def tables(project_id: int, span: Span, by_person: dict, assignments=None, closed=None) -> list[Table]:
+    """`by_person`: repairs.deadline_counts_by_person, `assignments`: repairs.assignment_groups, `closed`:
+    repairs.closed_groups, each computed once for the areas that read them."""
+    from .repairs import assignment_groups, fold
+    jobs = fold([g for g in (assignments if assignments is not None else assignment_groups(project_id, span))
+                 if g[1] is not None], 1)
     merged: dict = {}
     for (is_cur, _kind, who), outcomes in by_person.items():
         bucket = merged.setdefault((is_cur, who), {})
@@ -46,11 +48,14 @@ def tables(project_id: int, span: Span, by_person: dict) -> list[Table]:
             bucket[k] = bucket.get(k, 0) + n
     on_time = ({w: on_time_rate(o) for (c, w), o in merged.items() if c == 1 and w},
                {w: on_time_rate(o) for (c, w), o in merged.items() if c == 0 and w})
-    score = split((c, t, round(float(v), 2)) for c, t, v in db.session.execute(
-        select(span.current(O.created_at), O.technician_id, func.avg(ServiceForm.overall))
-        .join(ServiceForm, ServiceForm.order_id == O.id)
-        .where(O.project_id == project_id, span.within(O.created_at))
-        .group_by(*columns(2))))
+    # the 服务单 scores of the technician's closed orders, from repairs.closed_groups
+    from .repairs import closed_groups
+    sums: dict = {}
+    for is_cur, _state, overall, who, n, *_rest in (closed if closed is not None else closed_groups(project_id, span)):
+        if overall is not None and who is not None:
+            got = sums.setdefault((is_cur, who), [0, 0])
+            got[0], got[1] = got[0] + overall * n, got[1] + n
+    score = split((c, who, round(total / n, 2)) for (c, who), (total, n) in sums.items())
     P = Payment
     collected = split(db.session.execute(
         select(span.current(P.paid_at), P.technician_id, func.sum(P.amount_fen))
@@ -74,9 +79,12 @@ def tables(project_id: int, span: Span, by_person: dict) -> list[Table]:
     return [
         _table("tech_jobs", _("Jobs per technician"), COUNT, *jobs, names),
         _table("tech_on_time", _("Deadlines kept per technician"), PERCENT, *on_time, names),
-        _table("tech_score", _("Average service form score per technician"), SCORE, *score, names),
-        _table("tech_collected", _("Fees collected per technician"), FEN, *collected, names, link=False),
+        _table("tech_score", _("Average service form score per technician"), SCORE, *score, names,
+               lambda i: {"technician": i, "answered": "1"}),
+        _table("tech_collected", _("Fees collected per technician"), FEN, *collected, names,
+               lambda i: {"dates": "paid", "collected_by": i}),
         _table("tech_handed_in_time", _("Cash handed to the housing officer within a day"), PERCENT,
-               handed.get(1, {}), handed.get(0, {}), names, link=False),
-        _table("tech_differences", _("Handovers with a difference"), COUNT, *open_diff, names, link=False),
+               handed.get(1, {}), handed.get(0, {}), names, lambda i: {"dates": "paid", "method": "cash", "collected_by": i}),
+        _table("tech_differences", _("Handovers with a difference"), COUNT, *open_diff, names,
+               lambda i: {"dates": "paid", "method": "cash", "collected_by": i, "handover": "difference"}),
     ]
