@@ -1,7 +1,7 @@
 """reports: the charge type in the orders' report index, the consented quotes' cost and the first visit's arrival by order
 
-Revision ID: 0010_reports
-Revises: 0009_delivery
+Revision ID: 0012_reports
+Revises: 0011_estate
 Create Date: 2026-12-02 01:30:00
 
 """
@@ -9,8 +9,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0010_reports'
-down_revision = '0009_delivery'
+revision = '0012_reports'
+down_revision = '0011_estate'
 branch_labels = None
 depends_on = None
 
