@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from ...extensions import db
 from ...i18n import day_bounds_utc
 from ...models import Complaint, CorrectiveAction, Deadline, Project
-from ...models.complaint import ActionState, RepeatStatus
+from ...models.complaint_codes import ActionState, RepeatStatus
 
 C = Complaint
 A = CorrectiveAction
