@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/http.py [--instances 1|2] [--rounds 3] [--seconds 5] [--rebuild]
     .venv/bin/python bench/http.py --profile [--cprofile PAGE]     # in-process, no HTTP
+    .venv/bin/python bench/http.py --pages complaint,job            # some pages only (and the floor)
 
-Builds (once, kept under /tmp/wuye-bench-http/) a SQLite database with 100,000 repair orders and
+Builds (once, kept under /tmp/wuye-bench-http/, or $WUYE_BENCH_DIR) a SQLite database with 100,000 repair orders and
 20,000 complaints (bench/data.py, on bench/board.py's generator), starts gunicorn with 2 workers
 per instance (deploy/gunicorn.conf.py) on bench/http_app.py — wuye plus a Fortunes-style floor
 route of the bench's own — signs in a clerk, a department head and a technician, and hits each
@@ -30,20 +31,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-WORK = Path("/tmp/wuye-bench-http")
-PORT = 5110
+# several people on one machine: each may keep their own database and ports
+WORK = Path(os.environ.get("WUYE_BENCH_DIR", "/tmp/wuye-bench-http"))
+PORT = int(os.environ.get("WUYE_BENCH_PORT", "5110"))
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+ONLY: list[str] = []  # --pages: parts of page names to measure (the floor is always measured)
 
 
 def pages(ids: dict) -> dict[str, tuple[str, str, dict]]:
     """name → (who, path, headers)."""
-    return {
+    every = {
         "floor (fortunes)": ("anon", "/bench/fortunes", {}),
         "board fragment": ("clerk", "/desk/repairs", {"HX-Request": "true", "HX-Target": "board-results"}),
         "complaint board": ("head", "/complaints/", {}),
         "order page": ("clerk", f"/desk/repairs/{ids['open_number']}", {}),
         "job page": (ids["tech_username"], f"/tech/jobs/{ids['job_number']}", {}),
     }
+    return {name: page for name, page in every.items()
+            if not ONLY or name.startswith("floor") or any(part in name for part in ONLY)}
 
 
 def database(rebuild: bool, orders: int, complaints: int) -> tuple[str, dict]:
@@ -207,7 +214,10 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true", help="in-process timings instead of HTTP")
     ap.add_argument("--cprofile", help="with --profile: cProfile this page (a part of its name)")
     ap.add_argument("--runs", type=int, default=40)
+    ap.add_argument("--pages", help="only these pages (parts of their names, comma-separated), and the floor")
     args = ap.parse_args()
+    if args.pages:
+        ONLY.extend(p.strip() for p in args.pages.split(",") if p.strip())
     if not shutil.which("wrk") and not args.profile:
         raise SystemExit("wrk is not installed: apt-get install wrk")
     url, ids = database(args.rebuild, args.orders, args.complaints)

@@ -92,13 +92,22 @@ def request_cache() -> dict | None:
     return cache
 
 
+def _as_zoneinfo(tz):
+    """Flask-Babel's zone (pytz) as the standard library's: the same rules, and astimezone in C."""
+    name = getattr(tz, "zone", None) or str(tz)
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return tz
+
+
 def _viewer_zone():
     cache = request_cache()
     if cache is None:
-        return get_timezone()
+        return _as_zoneinfo(get_timezone())
     zone_ = cache.get("tz")
     if zone_ is None:
-        zone_ = cache["tz"] = get_timezone()
+        zone_ = cache["tz"] = _as_zoneinfo(get_timezone())
     return zone_
 
 
