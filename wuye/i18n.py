@@ -191,7 +191,10 @@ def _wtforms_translations():
 
 def register_filters(app) -> None:
     import flask_wtf.i18n
+
+    from .widgets import install
     flask_wtf.i18n._get_translations = _wtforms_translations  # Translations.gettext looks it up each call
+    install()
     _install_gettext(app)
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.filters["when_iso"] = when_iso
