@@ -166,7 +166,8 @@ def run_http(url: str, ids: dict, instances: int, rounds: int, seconds: int) -> 
 
 
 def run_profile(url: str, ids: dict, runs: int, cprofile: str | None) -> None:
-    """The same pages in-process through the test client: median ms of `runs` requests each."""
+    """The same pages in-process through the test client: median and best ms of `runs` requests each,
+    and the Python function calls of one request, each against the floor's."""
     os.environ["WUYE_INSTANCE_PATH"] = str(WORK / "instance")
     from bench.http_app import make_app
     app = make_app({"SQLALCHEMY_DATABASE_URI": url, "WUYE_WATCHER": False})
@@ -179,28 +180,44 @@ def run_profile(url: str, ids: dict, runs: int, cprofile: str | None) -> None:
             r = c.post("/login", data={"username": who, "password": "bench-pass-1"}, headers={"X-CSRFToken": token})
             assert r.status_code == 303, r.status_code
         clients[who] = c
-    for name, (who, path, headers) in pages(ids).items():
-        c = clients[who]
-        first = c.get(path, headers=headers)
+    todo = pages(ids)
+    for name, (who, path, headers) in todo.items():
+        first = clients[who].get(path, headers=headers)
         assert first.status_code == 200, (name, path, first.status_code, first.get_data(as_text=True)[:300])
-        samples, cpu = [], []
-        for _ in range(runs):
+    # interleaved (each run hits every page once), so a busy machine slows all pages alike
+    wall: dict[str, list[float]] = {name: [] for name in todo}
+    cpu: dict[str, list[float]] = {name: [] for name in todo}
+    for _ in range(runs):
+        for name, (who, path, headers) in todo.items():
             t0, c0 = time.perf_counter(), time.process_time()
-            c.get(path, headers=headers).get_data()
-            samples.append((time.perf_counter() - t0) * 1000)
-            cpu.append((time.process_time() - c0) * 1000)
-        # CPU time is this process's own: other processes on a shared machine move it less than the wall clock
-        print(f"  {name:18} wall median {statistics.median(samples):6.2f} ms  best {min(samples):6.2f} ms   "
-              f"CPU median {statistics.median(cpu):6.2f} ms  best {min(cpu):6.2f} ms")
-        if cprofile and cprofile in name:
-            import cProfile
-            import pstats
-            prof = cProfile.Profile()
-            prof.enable()
-            for _ in range(runs):
-                c.get(path, headers=headers).get_data()
-            prof.disable()
-            pstats.Stats(prof).sort_stats(os.environ.get("WUYE_PROFILE_SORT", "cumulative")).print_stats(45)
+            clients[who].get(path, headers=headers).get_data()
+            wall[name].append((time.perf_counter() - t0) * 1000)
+            cpu[name].append((time.process_time() - c0) * 1000)
+    import cProfile
+    import pstats
+    calls = {}
+    for name, (who, path, headers) in todo.items():  # Python calls per request: what no other process moves
+        prof = cProfile.Profile()
+        prof.enable()
+        clients[who].get(path, headers=headers).get_data()
+        prof.disable()
+        calls[name] = pstats.Stats(prof).total_calls
+    floor = "floor (fortunes)"
+    print(f"in-process, {runs} interleaved runs; CPU time is this process's own (others move it less than the wall clock)")
+    print(f"  {'page':18} {'wall p50':>9} {'CPU p50':>8} {'CPU best':>9} {'× floor':>8} {'calls':>8} {'× floor':>8}")
+    for name in todo:
+        best = min(cpu[name])
+        print(f"  {name:18} {statistics.median(wall[name]):9.2f} {statistics.median(cpu[name]):8.2f} {best:9.2f} "
+              f"{best / min(cpu[floor]):8.2f} {calls[name]:8,} {calls[name] / calls[floor]:8.2f}")
+    if cprofile:
+        for name, (who, path, headers) in todo.items():
+            if cprofile in name:
+                prof = cProfile.Profile()
+                prof.enable()
+                for _ in range(runs):
+                    clients[who].get(path, headers=headers).get_data()
+                prof.disable()
+                pstats.Stats(prof).sort_stats(os.environ.get("WUYE_PROFILE_SORT", "cumulative")).print_stats(45)
 
 
 def main() -> None:

@@ -104,7 +104,7 @@ def test_the_board_filters_serious_overdue_department_validity_and_review(kit, a
 def test_a_column_shows_a_page_of_the_most_urgent_and_more_shows_the_next_with_the_filters_kept(kit, as_role, clock):
     from wuye.services.complaints.board import PER_COLUMN
     taken = []
-    for _ in range(PER_COLUMN + 1):  # each taken a minute later: its deadline to register falls a minute later
+    for _ in range(PER_COLUMN + 1):  # each taken a minute after the one before
         taken.append(kit.take(phone="13812345678"))
         clock.advance(minutes=1)
     other = kit.take(phone="13900001111", name="李先生")
