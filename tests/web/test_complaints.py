@@ -444,6 +444,22 @@ def test_the_cs_supervisor_names_the_handler_from_a_board_card(kit, as_role):
     assert again.status_code == 409 and "<html" not in html(again)
 
 
+def test_a_board_cards_handler_form_works_without_htmx_as_the_page_wrote_it(kit, as_role):
+    c = kit.valid()
+    pm = kit.org.users["project_manager"].id
+    b = as_role("cs_supervisor")
+    page = html(b.get("/complaints/"))
+    form = re.search(rf'<form method="post" action="/complaints/{c.number}/assign".*?</form>', page, re.S).group(0)
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    assert set(fields) == {"assign-csrf_token", "back"}
+    assert re.findall(r'<option value="(\d+)" selected>', form) == [str(kit.fresh(c).handler_id or 0)]
+    assert f'<option value="{pm}">' in form
+    r = b.post(f"/complaints/{c.number}/assign", {**fields, "assign-handler": pm}, token=False)  # the form's token only
+    assert r.status_code == 303 and kit.fresh(c).handler_id == pm
+    again = html(b.get("/complaints/"))
+    assert f'<option value="{pm}" selected>' in again  # the card now names its handler
+
+
 def test_the_deadlines_card_refreshes_on_its_own(kit, as_role):
     c = kit.valid(severity="serious", criteria=["media"])
     r = as_role("clerk").get(f"/complaints/{c.number}?part=deadlines", headers={"HX-Request": "true"})

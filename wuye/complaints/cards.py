@@ -64,7 +64,8 @@ class CardWriter:
         if self.choices is not None and c.state != "closed":
             url = number_url("complaints.assign", c.number)
             foot = (f'<form method="post" action="{url}" class="card-assign" hx-post="{url}" hx-target="next .card-msg"'
-                    f' hx-swap="innerHTML"><input type="hidden" name="csrf_token" value="{self.csrf}">'
+                    f' hx-swap="innerHTML"><input id="assign-csrf_token" name="assign-csrf_token" type="hidden"'
+                    f' value="{self.csrf}">'
                     f'<input type="hidden" name="back" value="board">'
                     f'<label for="assign-{c.id}" class="sr-only">{w["handler"]}</label>'
                     f'<select name="assign-handler" id="assign-{c.id}">{self._options(c.handler_id)}</select>'
