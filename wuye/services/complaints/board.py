@@ -127,10 +127,11 @@ def _filtered(project: Project, user: User, f: BoardFilter, now: datetime) -> li
     return where
 
 
-def _ranked(where: list, order: tuple, limit: int):
+def _ranked(where: list, order, limit: int):
     """Cards of CARD_COLUMNS (with the unit's label, the handler's name, whether it was escalated and
     its urgency) numbered within their state by `order`, each with its state's total: the first
-    `limit` of every state in one query (window functions: SQLite 3.25+, PostgreSQL)."""
+    `limit` of every state in one query (window functions: SQLite 3.25+, PostgreSQL). `order` gives
+    the ORDER BY from the inner query's columns."""
     handler = aliased(User)
     inner = (select(*CARD_COLUMNS, Unit.label.label("unit_label"), handler.name.label("handler_name"),
                     exists().where(ComplaintEscalation.complaint_id == Complaint.id).label("escalated"),
@@ -163,14 +164,6 @@ def board(project: Project, user: User, f: BoardFilter, pages: dict[str, int] | 
         if row.rn <= PER_COLUMN * col.pages:
             col.cards.append(row)
     return columns
-
-
-def escalated(ids: list[int]) -> set[int]:
-    """Which of these complaints were escalated past the superior (越权上报), in one query."""
-    if not ids:
-        return set()
-    return set(db.session.scalars(select(ComplaintEscalation.complaint_id)
-                                  .where(ComplaintEscalation.complaint_id.in_(ids)).distinct()))
 
 
 def urgent_deadlines(complaints: list) -> dict[int, Deadline]:
