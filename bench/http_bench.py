@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/http.py [--instances 1|2] [--rounds 3] [--seconds 5] [--rebuild]
     .venv/bin/python bench/http.py --profile [--cprofile PAGE]     # in-process, no HTTP
+    .venv/bin/python bench/http.py --pages complaint,job            # some pages only (and the floor)
 
-Builds (once, kept under /tmp/wuye-bench-http/) a SQLite database with 100,000 repair orders and
+Builds (once, kept under /tmp/wuye-bench-http/, or $WUYE_BENCH_DIR) a SQLite database with 100,000 repair orders and
 20,000 complaints (bench/data.py, on bench/board.py's generator), starts gunicorn with 2 workers
 per instance (deploy/gunicorn.conf.py) on bench/http_app.py — wuye plus a Fortunes-style floor
 route of the bench's own — signs in a clerk, a department head and a technician, and hits each
@@ -30,20 +31,26 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-WORK = Path("/tmp/wuye-bench-http")
-PORT = 5110
+# several people on one machine: each may keep their own database and ports
+WORK = Path(os.environ.get("WUYE_BENCH_DIR", "/tmp/wuye-bench-http"))
+PORT = int(os.environ.get("WUYE_BENCH_PORT", "5110"))
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+ONLY: list[str] = []  # --pages: parts of page names to measure (the floor is always measured)
 
 
 def pages(ids: dict) -> dict[str, tuple[str, str, dict]]:
     """name → (who, path, headers)."""
-    return {
+    every = {
         "floor (fortunes)": ("anon", "/bench/fortunes", {}),
         "board fragment": ("clerk", "/desk/repairs", {"HX-Request": "true", "HX-Target": "board-results"}),
         "complaint board": ("head", "/complaints/", {}),
         "order page": ("clerk", f"/desk/repairs/{ids['open_number']}", {}),
         "job page": (ids["tech_username"], f"/tech/jobs/{ids['job_number']}", {}),
     }
+    return {name: page for name, page in every.items()
+            if not ONLY or name.startswith("floor") or any(part in name for part in ONLY)}
 
 
 def database(rebuild: bool, orders: int, complaints: int) -> tuple[str, dict]:
@@ -159,7 +166,8 @@ def run_http(url: str, ids: dict, instances: int, rounds: int, seconds: int) -> 
 
 
 def run_profile(url: str, ids: dict, runs: int, cprofile: str | None) -> None:
-    """The same pages in-process through the test client: median ms of `runs` requests each."""
+    """The same pages in-process through the test client: median and best ms of `runs` requests each,
+    and the Python function calls of one request, each against the floor's."""
     os.environ["WUYE_INSTANCE_PATH"] = str(WORK / "instance")
     from bench.http_app import make_app
     app = make_app({"SQLALCHEMY_DATABASE_URI": url, "WUYE_WATCHER": False})
@@ -172,28 +180,44 @@ def run_profile(url: str, ids: dict, runs: int, cprofile: str | None) -> None:
             r = c.post("/login", data={"username": who, "password": "bench-pass-1"}, headers={"X-CSRFToken": token})
             assert r.status_code == 303, r.status_code
         clients[who] = c
-    for name, (who, path, headers) in pages(ids).items():
-        c = clients[who]
-        first = c.get(path, headers=headers)
+    todo = pages(ids)
+    for name, (who, path, headers) in todo.items():
+        first = clients[who].get(path, headers=headers)
         assert first.status_code == 200, (name, path, first.status_code, first.get_data(as_text=True)[:300])
-        samples, cpu = [], []
-        for _ in range(runs):
+    # interleaved (each run hits every page once), so a busy machine slows all pages alike
+    wall: dict[str, list[float]] = {name: [] for name in todo}
+    cpu: dict[str, list[float]] = {name: [] for name in todo}
+    for _ in range(runs):
+        for name, (who, path, headers) in todo.items():
             t0, c0 = time.perf_counter(), time.process_time()
-            c.get(path, headers=headers).get_data()
-            samples.append((time.perf_counter() - t0) * 1000)
-            cpu.append((time.process_time() - c0) * 1000)
-        # CPU time is this process's own: other processes on a shared machine move it less than the wall clock
-        print(f"  {name:18} wall median {statistics.median(samples):6.2f} ms  best {min(samples):6.2f} ms   "
-              f"CPU median {statistics.median(cpu):6.2f} ms  best {min(cpu):6.2f} ms")
-        if cprofile and cprofile in name:
-            import cProfile
-            import pstats
-            prof = cProfile.Profile()
-            prof.enable()
-            for _ in range(runs):
-                c.get(path, headers=headers).get_data()
-            prof.disable()
-            pstats.Stats(prof).sort_stats(os.environ.get("WUYE_PROFILE_SORT", "cumulative")).print_stats(45)
+            clients[who].get(path, headers=headers).get_data()
+            wall[name].append((time.perf_counter() - t0) * 1000)
+            cpu[name].append((time.process_time() - c0) * 1000)
+    import cProfile
+    import pstats
+    calls = {}
+    for name, (who, path, headers) in todo.items():  # Python calls per request: what no other process moves
+        prof = cProfile.Profile()
+        prof.enable()
+        clients[who].get(path, headers=headers).get_data()
+        prof.disable()
+        calls[name] = pstats.Stats(prof).total_calls
+    floor = "floor (fortunes)"
+    print(f"in-process, {runs} interleaved runs; CPU time is this process's own (others move it less than the wall clock)")
+    print(f"  {'page':18} {'wall p50':>9} {'CPU p50':>8} {'CPU best':>9} {'× floor':>8} {'calls':>8} {'× floor':>8}")
+    for name in todo:
+        best = min(cpu[name])
+        print(f"  {name:18} {statistics.median(wall[name]):9.2f} {statistics.median(cpu[name]):8.2f} {best:9.2f} "
+              f"{best / min(cpu[floor]):8.2f} {calls[name]:8,} {calls[name] / calls[floor]:8.2f}")
+    if cprofile:
+        for name, (who, path, headers) in todo.items():
+            if cprofile in name:
+                prof = cProfile.Profile()
+                prof.enable()
+                for _ in range(runs):
+                    clients[who].get(path, headers=headers).get_data()
+                prof.disable()
+                pstats.Stats(prof).sort_stats(os.environ.get("WUYE_PROFILE_SORT", "cumulative")).print_stats(45)
 
 
 def main() -> None:
@@ -207,7 +231,10 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true", help="in-process timings instead of HTTP")
     ap.add_argument("--cprofile", help="with --profile: cProfile this page (a part of its name)")
     ap.add_argument("--runs", type=int, default=40)
+    ap.add_argument("--pages", help="only these pages (parts of their names, comma-separated), and the floor")
     args = ap.parse_args()
+    if args.pages:
+        ONLY.extend(p.strip() for p in args.pages.split(",") if p.strip())
     if not shutil.which("wrk") and not args.profile:
         raise SystemExit("wrk is not installed: apt-get install wrk")
     url, ids = database(args.rebuild, args.orders, args.complaints)

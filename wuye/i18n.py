@@ -117,13 +117,22 @@ def request_cache() -> dict | None:
     return cache
 
 
+def _as_zoneinfo(tz):
+    """Flask-Babel's zone (pytz) as the standard library's: the same rules, and astimezone in C."""
+    name = getattr(tz, "zone", None) or str(tz)
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):
+        return tz
+
+
 def _viewer_zone():
     cache = request_cache()
     if cache is None:
-        return get_timezone()
+        return _as_zoneinfo(get_timezone())
     zone_ = cache.get("tz")
     if zone_ is None:
-        zone_ = cache["tz"] = get_timezone()
+        zone_ = cache["tz"] = _as_zoneinfo(get_timezone())
     return zone_
 
 
@@ -193,7 +202,29 @@ def _install_gettext(app) -> None:
         newstyle=True)
 
 
+@lru_cache(maxsize=16)
+def _wtforms_catalog(locale: str):
+    from babel import support
+    from wtforms.i18n import messages_path
+    return support.Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+def _wtforms_translations():
+    """flask_wtf.i18n's catalog of WTForms' own messages, parsed once per language and process:
+    Flask-WTF parses the .mo file again in every request that builds a form (~1 ms a page)."""
+    from flask import request
+    from flask_babel import get_locale
+    if not request or "babel" not in current_app.extensions:
+        return None
+    return _wtforms_catalog(str(get_locale()))
+
+
 def register_filters(app) -> None:
+    import flask_wtf.i18n
+
+    from .widgets import install
+    flask_wtf.i18n._get_translations = _wtforms_translations  # Translations.gettext looks it up each call
+    install()
     _install_gettext(app)
     app.jinja_env.globals["html_lang"] = html_lang
     app.jinja_env.filters["when_iso"] = when_iso

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 import json
 import logging
 import re
@@ -43,17 +44,23 @@ def _file_hash(path: str, mtime_ns: int, size: int) -> str:
     return digest.hexdigest()[:12]
 
 
+@lru_cache(maxsize=8)
+def _static_root(folder: str) -> str:
+    return os.path.realpath(folder)
+
+
 def static_hash(app: Flask, filename: str) -> str | None:
-    """The content hash of a static file, or None when there is no such file."""
-    folder = Path(app.static_folder).resolve()
-    path = (folder / filename).resolve()
-    if folder not in path.parents:
+    """The content hash of a static file, or None when there is no such file (or it is outside the
+    static folder). A page asks for a dozen: one stat each, no path objects."""
+    folder = _static_root(app.static_folder)
+    path = os.path.normpath(os.path.join(folder, filename))
+    if not path.startswith(folder + os.sep) or os.path.islink(path):
         return None
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
-    return _file_hash(str(path), st.st_mtime_ns, st.st_size)
+    return _file_hash(path, st.st_mtime_ns, st.st_size)
 
 
 _PLAIN_NUMBER = re.compile(r"^[A-Za-z0-9_.-]+$")

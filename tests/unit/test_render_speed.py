@@ -35,3 +35,26 @@ def test_only_patterns_of_plain_digits_take_the_fast_path():
     assert numeric_pattern("100% HH") == "100%% %H"
     for words in ("EEE HH:mm", "MMM d", "yyyy-MM-dd 'at' HH:mm", "M/d", "h:mm a"):
         assert numeric_pattern(words) is None, words
+
+
+@pytest.mark.parametrize("attrs", [
+    {}, {"name": "q", "id": "f-q", "class_": "wide", "value": 'a "quoted" <b>&'}, {"checked": True, "readonly": False},
+    {"data_hx_get": "/x?a=1&b=2", "aria_describedby": "help", "for_": "x", "required": True, "min": 0},
+    {"value": "¥12.50 楼道灯", "placeholder": "手机号", "step": 0.01}])
+def test_form_fields_render_as_wtforms_writes_them(attrs):
+    from wuye.widgets import _wtforms_html_params, html_params
+    assert html_params(**attrs) == _wtforms_html_params(**attrs)
+    assert type(html_params(**attrs)) is type(_wtforms_html_params(**attrs))
+
+
+def test_wtforms_messages_are_in_the_readers_language(app):
+    """The catalog of WTForms' own messages is found once per language, not once per request."""
+    from flask_wtf.i18n import translations
+    with app.test_request_context("/"):
+        from flask import session
+        session["lang"] = "zh_CN"
+        refresh()
+        assert translations.gettext("Not a valid integer value.") != "Not a valid integer value."
+        session["lang"] = "en"
+        refresh()
+        assert translations.gettext("Not a valid integer value.") == "Not a valid integer value."

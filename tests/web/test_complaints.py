@@ -101,6 +101,51 @@ def test_the_board_filters_serious_overdue_department_validity_and_review(kit, a
     assert shown("overdue=y") == {invalid.number}
 
 
+def test_a_column_shows_a_page_of_the_most_urgent_and_more_shows_the_next_with_the_filters_kept(kit, as_role, clock):
+    from wuye.services.complaints.board import PER_COLUMN
+    taken = []
+    for _ in range(PER_COLUMN + 1):  # each taken a minute after the one before
+        taken.append(kit.take(phone="13812345678"))
+        clock.advance(minutes=1)
+    other = kit.take(phone="13900001111", name="李先生")
+    b = as_role("clerk")
+    page = html(b.get("/complaints/?q=138123", headers={"HX-Request": "true"}))
+    received = re.search(r'<section class="kcol kcol-received".*?</section>', page, re.S).group(0)
+    shown = list(dict.fromkeys(numbers(received)))  # each card names its number twice (link, text)
+    assert len(shown) == PER_COLUMN and f'<span class="count">{PER_COLUMN + 1}</span>' in received
+    assert shown == [c.number for c in taken[:PER_COLUMN]]  # no deadline runs before registration: oldest first
+    assert taken[-1].number not in shown and other.number not in page
+    more = re.search(r'<a class="button more-cards" href="([^"]+)"', received).group(1).replace("&amp;", "&")
+    assert "q=138123" in more and "page_received=2" in more
+    second = html(b.get(more, headers={"HX-Request": "true"}))  # the 21st is on the second page, the filter kept
+    assert set(numbers(second)) == {c.number for c in taken} and "more-cards" not in second
+    assert f'hx-get="{more.replace("&", "&amp;")}"' in second  # the board refreshes itself as it now is
+    full = html(b.get(more))  # without htmx: the whole page, the filter in its box
+    assert 'value="138123"' in full and taken[-1].number in full
+
+
+def test_an_open_column_puts_the_nearest_deadline_first_whenever_it_was_received(kit, as_role, clock):
+    first, second = kit.take(), kit.take(unit=1)
+    kit.register(first)
+    kit.register(second)
+    kit.classify(second, "valid")  # the later complaint judged first: its three days end first
+    clock.advance(hours=2)
+    kit.classify(first, "valid")
+    page = html(as_role("clerk").get("/complaints/"))
+    state = kit.fresh(first).state
+    assert kit.fresh(second).state == state != "closed"
+    column = re.search(rf'<section class="kcol kcol-{state}".*?</section>', page, re.S).group(0)
+    assert list(dict.fromkeys(numbers(column))) == [second.number, first.number]
+
+
+def test_a_page_number_that_is_not_one_shows_the_first_page(kit, as_role):
+    c = kit.take()
+    b = as_role("clerk")
+    for bad in ("abc", "-3", "0", "99999999999999999999", "1e9"):
+        r = b.get(f"/complaints/?page_received={bad}")
+        assert r.status_code == 200 and c.number in html(r), bad
+
+
 def test_a_department_head_sees_the_complaints_of_the_department(kit, as_role):
     ours = kit.valid()
     theirs = kit.take(unit=1, by="clerk")
@@ -397,6 +442,22 @@ def test_the_cs_supervisor_names_the_handler_from_a_board_card(kit, as_role):
     assert kit.fresh(c).handler_id == pm
     again = b.post(f"/complaints/{c.number}/assign", {"assign-handler": pm, "back": "board"}, htmx=True)
     assert again.status_code == 409 and "<html" not in html(again)
+
+
+def test_a_board_cards_handler_form_works_without_htmx_as_the_page_wrote_it(kit, as_role):
+    c = kit.valid()
+    pm = kit.org.users["project_manager"].id
+    b = as_role("cs_supervisor")
+    page = html(b.get("/complaints/"))
+    form = re.search(rf'<form method="post" action="/complaints/{c.number}/assign".*?</form>', page, re.S).group(0)
+    fields = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form))
+    assert set(fields) == {"assign-csrf_token", "back"}
+    assert re.findall(r'<option value="(\d+)" selected>', form) == [str(kit.fresh(c).handler_id or 0)]
+    assert f'<option value="{pm}">' in form
+    r = b.post(f"/complaints/{c.number}/assign", {**fields, "assign-handler": pm}, token=False)  # the form's token only
+    assert r.status_code == 303 and kit.fresh(c).handler_id == pm
+    again = html(b.get("/complaints/"))
+    assert f'<option value="{pm}" selected>' in again  # the card now names its handler
 
 
 def test_the_deadlines_card_refreshes_on_its_own(kit, as_role):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,9 +21,10 @@ from ..services.complaints import board as boards, intake as service
 from ..services.repairs.board import find_units
 from ..services.deadlines.table import for_subject, length_of, rule_for, running_by_subject
 from ..web import actor, current_project
-from ..workflow.complaint import BOARD_ROLES, COMPLAINT, EMPLOYEES, REVIEW_ROLES
+from ..workflow.complaint import BOARD_ROLES, COLUMNS, COMPLAINT, EMPLOYEES, REVIEW_ROLES
 from . import forms as f
 from . import labels
+from .cards import CardWriter
 from .pages import Choices, actions_page, bp, complaint_or_404, local, page
 
 # ---- B2: intake by any employee, on a phone -------------------------------------------------
@@ -106,20 +107,27 @@ def board():
         kept=form.kept.data or None) if ok else boards.BoardFilter()
     from ..services.complaints import board_figures
     now = clock_now()
-    columns = boards.board(project, current_user, flt, now)
+    pages = {state: request.args.get(f"page_{state}", 1, type=int) for state in COLUMNS}
+    columns = boards.board(project, current_user, flt, pages, now)
     matched = board_figures.count(boards.query(project, current_user, flt, now)) \
         if board_figures.filtered(flt) else None
-    cards = [c for cs in columns.values() for c in cs]
-    urgent = boards.urgent_deadlines(cards)
-    columns = {s: (boards.sort_by_urgency(cs, urgent) if s != "closed" else cs) for s, cs in columns.items()}
-    assign_form = None
+    cards = [c for col in columns.values() for c in col.cards]
+    choices = None
     if current_user.role in COMPLAINT.transitions["assign"].roles:  # the supervisor names handlers from a card
         assign_form = f.AssignForm(formdata=None, prefix="assign")
         Choices(project.id).fill(assign_form)
-    return render("complaints/board.html", block="columns", form=form, columns=columns, urgent=urgent,
-                  to_check=boards.actions_to_check(current_user),
-                  assign_form=assign_form, closed_days=boards.CLOSED_SHOWN.days, status=200 if ok else 422,
-                  matched=matched)
+        choices = assign_form.handler.choices
+    card = CardWriter(current_app, boards.card_deadlines([c.id for c in cards]), choices)
+    return render("complaints/board.html", block="columns", form=form, columns=columns, card=card,
+                  more_url=_more_url, to_check=boards.actions_to_check(current_user),
+                  closed_days=boards.CLOSED_SHOWN.days, status=200 if ok else 422, matched=matched)
+
+
+def _more_url(state: str, pages: int) -> str:
+    """The board as it is (filters, other columns' pages) with one more page of this column."""
+    args = request.args.to_dict(flat=False)
+    args[f"page_{state}"] = [str(pages + 1)]
+    return url_for("complaints.board", **args)
 
 
 @bp.route("/review")

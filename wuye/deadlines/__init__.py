@@ -7,9 +7,9 @@ from datetime import timedelta
 from flask import Flask
 from flask_babel import gettext as _
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
-from ..i18n import gettext_once, request_translations, when
+from ..i18n import gettext_once, request_cache, request_translations, when
 from ..services.deadlines import table as deadlines
 from ..services.deadlines.table import ASSIGNEE, DISPATCHER, REGISTRAR
 
@@ -33,20 +33,50 @@ def deadline_label(kind: str) -> str:
     return word(rule.label) if rule else kind
 
 
+class _BadgeWords:
+    """What every badge of one request shares: "now", the catalog's sentences, each rule's name."""
+
+    def __init__(self):
+        ugettext = request_translations().ugettext
+        self.now = deadlines.clock_now()
+        self.due = ugettext("due %(at)s")
+        self.overdue = ugettext("overdue by %(time)s")
+        self.left = ugettext("%(time)s left")
+        self.kinds: dict[str, Markup] = {}
+
+    def kind(self, code: str) -> Markup:
+        word = self.kinds.get(code)
+        if word is None:
+            word = self.kinds[code] = escape(deadline_label(code))
+        return word
+
+
+def _badge_words() -> _BadgeWords:
+    cache = request_cache()
+    if cache is None:
+        return _BadgeWords()
+    words = cache.get("badge_words")
+    if words is None:
+        words = cache["badge_words"] = _BadgeWords()
+    return words
+
+
 def badge_html(d, with_kind: bool = True) -> Markup:
     """The running deadline of an order or complaint: green with time left, amber past the warning,
-    red overdue (the `deadline_badge` macro; written here because boards show one per row)."""
-    b = deadlines.badge(d)
-    if b is None:
+    red overdue (the `deadline_badge` macro; written here because boards show one per row: "now",
+    the sentences and the rule names are found once per request, the parts escaped and joined)."""
+    if d is None or not d.running:
         return Markup("")
-    kind = deadline_label(b.kind)
-    due = Markup(request_translations().ugettext("due %(at)s")) % {"at": when(b.due_at, "MM-dd HH:mm")}
+    words = _badge_words()
+    b = deadlines.badge(d, words.now)
+    kind = words.kind(b.kind)
+    due = escape(words.due % {"at": when(b.due_at, "MM-dd HH:mm")})
     if b.tone == "late":
-        text = Markup(request_translations().ugettext("overdue by %(time)s")) % {"time": duration(b.overdue)}
+        text = escape(words.overdue % {"time": duration(b.overdue)})
     else:
-        text = Markup(request_translations().ugettext("%(time)s left")) % {"time": duration(b.left)}
-    head = Markup('<span class="deadline-kind">{}</span> ').format(kind) if with_kind else Markup("")
-    return Markup('<span class="deadline deadline-{}" title="{} · {}">{}{}</span>').format(b.tone, kind, due, head, text)
+        text = escape(words.left % {"time": duration(b.left)})
+    head = f'<span class="deadline-kind">{kind}</span> ' if with_kind else ""
+    return Markup(f'<span class="deadline deadline-{b.tone}" title="{kind} · {due}">{head}{text}</span>')
 
 
 def length(td: timedelta) -> str:

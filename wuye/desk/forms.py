@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
@@ -36,13 +37,21 @@ APPOINTMENT_DAYS = 30
 
 
 def appointment_days(today: date) -> list[tuple[str, str]]:
+    """The next APPOINTMENT_DAYS days as choices ("12-02 周三 · 今天"): Babel writes the weekdays,
+    once per day and language (the job page and the intake form ask on every request)."""
+    from flask_babel import get_locale
+    return list(_appointment_days(today, str(get_locale())))
+
+
+@lru_cache(maxsize=32)
+def _appointment_days(today: date, locale: str) -> tuple[tuple[str, str], ...]:
     names = {0: _l("today"), 1: _l("tomorrow"), 2: _l("day after tomorrow")}
     out = [("", "—")]
     for i in range(APPOINTMENT_DAYS):
         day = today + timedelta(days=i)
         label = format_date(day, "MM-dd EEE")
         out.append((day.isoformat(), f"{label} · {names[i]}" if i in names else label))
-    return out
+    return tuple(out)
 
 
 def source_choices():

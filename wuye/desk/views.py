@@ -24,6 +24,7 @@ from ..services.deadlines.table import running_by_subject
 from ..services.orgs import categories, window_choices
 from ..web import actor, current_project
 from ..workflow.repair import DESK
+from .board_rows import RowWriter
 from .common import bp, order_or_404, technician_choices
 from .order_page import order_page
 from .resident_card import issue_after_intake, print_link
@@ -183,7 +184,7 @@ def board():
     form.technician.choices = options([(0, _("All technicians"))] + [(t.id, t.name) for t in techs])
     if not form.validate():
         return render("desk/board.html", block="results", form=form, orders=[], next_cursor=None,
-                      status=422, filter_args={}, deadlines={})
+                      status=422, filter_args={}, row=None)
     flt = _board_filter(form)
     orders, next_cursor = search(project, flt, current_app.config["WUYE_PAGE_SIZE"])
     filter_args = {k: v for k, v in request.args.items() if k != "before" and v}
@@ -191,9 +192,9 @@ def board():
     from ..services.repairs import board_figures
     from ..services.residents.service_form import forms_by_order
     summary = board_figures.summary(project, flt) if board_figures.filtered(flt) and block == "results" else None
+    ids = [o.id for o in orders]
     return render("desk/board.html", block=block, form=form, orders=orders, next_cursor=next_cursor, summary=summary,
-                  filter_args=filter_args, deadlines=running_by_subject("repair_order", [o.id for o in orders]),
-                  feedback=forms_by_order([o.id for o in orders]))
+                  filter_args=filter_args, row=RowWriter(running_by_subject("repair_order", ids), forms_by_order(ids)))
 
 
 @bp.route("/repairs/<number>")

@@ -30,6 +30,8 @@ complaint_department = db.Table(
     "complaint_department", db.metadata,
     db.Column("complaint_id", ForeignKey("complaint.id", ondelete="CASCADE"), primary_key=True),
     db.Column("department_id", ForeignKey("department.id"), primary_key=True),
+    # a department's complaints (a department head's board) without reading every complaint's row
+    Index("ix_complaint_department_department", "department_id", "complaint_id"),
 )
 
 complaint_person = db.Table(
@@ -56,6 +58,8 @@ class Complaint(db.Model):
     __table_args__ = (
         UniqueConstraint("project_id", "number"),
         Index("ix_complaint_project_state", "project_id", "state", "id"),
+        # the board's closed column: the last days' closings, latest first, without the years before
+        Index("ix_complaint_project_state_closed", "project_id", "state", "closed_at"),
         Index("ix_complaint_project_unit", "project_id", "unit_id", "received_at"),
         Index("ix_complaint_project_receiver", "project_id", "received_by_id", "id"),
         Index("ix_complaint_project_handler", "project_id", "handler_id", "id"),

@@ -96,11 +96,9 @@ def session_user(user_id: int, token: str | None) -> User | None:
     """The user behind a cookie, only while its login session still exists and the user is active."""
     if not token:
         return None
-    row = db.session.scalar(select(LoginSession).where(LoginSession.digest == _digest(token)))
-    if row is None or row.user_id != user_id or row.expires_at <= now():
-        return None
-    user = db.session.get(User, user_id)
-    return user if user is not None and user.active else None
+    user = db.session.scalar(select(User).join(LoginSession, LoginSession.user_id == User.id).where(
+        LoginSession.digest == _digest(token), User.id == user_id, LoginSession.expires_at > now()))
+    return user if user is not None and user.active else None  # one query on every request
 
 
 def sign_out(user: User, token: str | None, address: str) -> None:

@@ -5,20 +5,20 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, false, func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, exists, false, func, literal_column, or_, select, union_all
+from sqlalchemy.orm import aliased, selectinload
 
 from ...clock import now as clock_now
 from ...extensions import db
 from ...models import AuditEvent, Complaint, CorrectiveAction, Deadline, Project, Role, Unit, User
 from ...models.complaint_codes import ACTION_TO_DO, ActionState
-from ...models.complaint import complaint_department, complaint_person
+from ...models.complaint import ComplaintEscalation, complaint_department, complaint_person
 from ...workflow.complaint import COLUMNS, ComplaintState, SEE_ALL
 from ..deadlines.table import for_subject, missed, overdue_subjects, running_by_subject
 
 CLOSED_SHOWN = timedelta(days=30)  # the 已关闭 column shows the last month
-PER_COLUMN = 100
 
 
 @dataclass
@@ -76,49 +76,115 @@ def _search(project_id: int, q: str):
                Complaint.complainant_name.startswith(q, autoescape=True))
 
 
-def query(project: Project, user: User, f: BoardFilter, now: datetime):
-    """The complaints the filters match in this reader's scope, in every state."""
-    from . import board_figures
-    stmt = select(Complaint).where(Complaint.project_id == project.id, scope(user))
+PER_COLUMN = 20  # cards per page of a column; "more" shows the next page below them
+MAX_PAGES = 50  # a column never shows more than PER_COLUMN × MAX_PAGES cards
+
+# what a card shows: the board reads these columns (rows, not ORM objects: a hundred cards a page),
+# with the unit's label and the handler's name joined in
+CARD_COLUMNS = (Complaint.id, Complaint.number, Complaint.state, Complaint.unit_id, Complaint.complainant_name,
+                Complaint.topic, Complaint.content, Complaint.received_at, Complaint.handler_id, Complaint.severity,
+                Complaint.validity, Complaint.management_review, Complaint.repeat_status, Complaint.solved_on_spot,
+                Complaint.closed_at)
+
+
+@dataclass
+class Column:
+    """One state's column: its most urgent cards (the closed column: the latest closed) as rows of
+    CARD_COLUMNS + unit_label, handler_name; how many match in all; how many pages of PER_COLUMN are shown."""
+    state: str
+    cards: list
+    total: int
+    pages: int
+
+    @property
+    def more(self) -> int:
+        return max(0, self.total - len(self.cards))
+
+
+def _running(stype: str):
+    return (Deadline.subject_type == stype, Deadline.met_at.is_(None), Deadline.closed_at.is_(None))
+
+
+def urgency():
+    """The due time of a complaint's most urgent running deadline, its own or one of its corrective
+    actions' (NULL when none runs): the open columns' order, so the next page continues it. One
+    scalar subquery per row, two index lookups (ix_deadline_subject)."""
+    own = (select(Deadline.due_at).where(*_running("complaint"), Deadline.subject_id == Complaint.id)
+           .correlate(Complaint))
+    actions = (select(Deadline.due_at).join(CorrectiveAction, CorrectiveAction.id == Deadline.subject_id)
+               .where(*_running("corrective_action"), CorrectiveAction.complaint_id == Complaint.id)
+               .correlate(Complaint))
+    both = union_all(own, actions).subquery()
+    return select(func.min(both.c.due_at)).correlate(Complaint).scalar_subquery()
+
+
+def _filtered(project: Project, user: User, f: BoardFilter, now: datetime) -> list:
+    where = [Complaint.project_id == project.id, scope(user)]
     if f.serious:
-        stmt = stmt.where(Complaint.severity == "serious")
+        where.append(Complaint.severity == "serious")
     if f.review:
-        stmt = stmt.where(Complaint.management_review.is_(True))
+        where.append(Complaint.management_review.is_(True))
     if f.validity == "pending":
-        stmt = stmt.where(Complaint.validity.is_(None))
+        where.append(Complaint.validity.is_(None))
     elif f.validity in ("valid", "invalid"):
-        stmt = stmt.where(Complaint.validity == f.validity)
+        where.append(Complaint.validity == f.validity)
     if f.department_id:
-        stmt = stmt.where(_in_department(f.department_id))
+        where.append(_in_department(f.department_id))
     if f.overdue:
-        stmt = stmt.where(_overdue(project.id, now))
+        where.append(_overdue(project.id, now))
     if f.q and f.q.strip():
-        stmt = stmt.where(_search(project.id, f.q))
-    return board_figures.apply(stmt, project, f, now)
-
-
-def board(project: Project, user: User, f: BoardFilter, now: datetime | None = None) -> dict[str, list[Complaint]]:
-    """The columns by state; a figure's list (a period or a class of the figures) shows its closed ones
-    whenever they closed, the board otherwise the last month's."""
+        where.append(_search(project.id, f.q))
     from . import board_figures
+    return where + board_figures.conditions(project, f, now)
+
+
+def query(project: Project, user: User, f: BoardFilter, now: datetime):
+    """The complaints the filters match in this reader's scope, in every state (a figure's count)."""
+    return select(Complaint).where(*_filtered(project, user, f, now))
+
+
+def _ranked(where: list, order, limit: int):
+    """Cards of CARD_COLUMNS (with the unit's label, the handler's name, whether it was escalated and
+    its urgency) numbered within their state by `order`, each with its state's total: the first
+    `limit` of every state in one query (window functions: SQLite 3.25+, PostgreSQL). `order` gives
+    the ORDER BY from the inner query's columns."""
+    handler = aliased(User)
+    inner = (select(*CARD_COLUMNS, Unit.label.label("unit_label"), handler.name.label("handler_name"),
+                    exists().where(ComplaintEscalation.complaint_id == Complaint.id).label("escalated"),
+                    urgency().label("due"))
+             .outerjoin(Unit, Unit.id == Complaint.unit_id).outerjoin(handler, handler.id == Complaint.handler_id)
+             .where(*where).subquery())
+    ranked = select(inner, func.row_number().over(partition_by=inner.c.state, order_by=order(inner.c)).label("rn"),
+                    func.count().over(partition_by=inner.c.state).label("total")).subquery()
+    return db.session.execute(select(ranked).where(ranked.c.rn <= limit).order_by(ranked.c.rn)).all()
+
+
+def board(project: Project, user: User, f: BoardFilter, pages: dict[str, int] | None = None,
+          now: datetime | None = None) -> dict[str, Column]:
+    """The columns by state: each its first `pages[state]` pages (1 unless asked), open columns most
+    urgent first (a running deadline's due time, then the oldest received), the closed column the
+    last CLOSED_SHOWN days, latest first. Two queries: the open columns, the closed one (read by
+    index ranges: the open states whole, the closed one since CLOSED_SHOWN, not all its history)."""
     now = now or clock_now()
-    stmt = query(project, user, f, now)
-    columns: dict[str, list[Complaint]] = {}
-    opts = (selectinload(Complaint.unit), selectinload(Complaint.handler), selectinload(Complaint.actions),
-            selectinload(Complaint.escalations))
-    for state in COLUMNS:
-        s = stmt.where(Complaint.state == state)
-        if state == ComplaintState.CLOSED:
-            if not board_figures.filtered(f):
-                s = s.where(Complaint.closed_at >= now - CLOSED_SHOWN)
-            s = s.order_by(Complaint.closed_at.desc())
-        else:
-            s = s.order_by(Complaint.received_at)
-        columns[state] = list(db.session.scalars(s.options(*opts).limit(PER_COLUMN)))
+    where = _filtered(project, user, f, now)
+    shown = {state: max(1, min((pages or {}).get(state, 1), MAX_PAGES)) for state in COLUMNS}
+    open_states = [s for s in COLUMNS if s != ComplaintState.CLOSED]
+    rows = _ranked([*where, Complaint.state.in_(open_states)],
+                   lambda c: (c.due.nulls_last(), c.received_at, c.id), PER_COLUMN * max(shown.values()))
+    from . import board_figures
+    recent = [] if board_figures.filtered(f) else [Complaint.closed_at >= now - CLOSED_SHOWN]  # a figure: all
+    rows += _ranked([*where, Complaint.state == ComplaintState.CLOSED, *recent],
+                    lambda c: (c.closed_at.desc(), c.id.desc()), PER_COLUMN * shown[ComplaintState.CLOSED])
+    columns = {state: Column(state, [], 0, n) for state, n in shown.items()}
+    for row in rows:
+        col = columns[row.state]
+        col.total = row.total
+        if row.rn <= PER_COLUMN * col.pages:
+            col.cards.append(row)
     return columns
 
 
-def urgent_deadlines(complaints: list[Complaint]) -> dict[int, Deadline]:
+def urgent_deadlines(complaints: list) -> dict[int, Deadline]:
     """The most urgent running deadline of each complaint, its own or one of its corrective actions'."""
     out = running_by_subject("complaint", [c.id for c in complaints])
     owner = {a.id: c.id for c in complaints for a in c.actions}
@@ -129,9 +195,22 @@ def urgent_deadlines(complaints: list[Complaint]) -> dict[int, Deadline]:
     return out
 
 
-def sort_by_urgency(cards: list[Complaint], urgent: dict[int, Deadline]) -> list[Complaint]:
-    far = datetime.max.replace(tzinfo=clock_now().tzinfo)
-    return sorted(cards, key=lambda c: (urgent[c.id].due_at if c.id in urgent else far, c.received_at))
+def card_deadlines(ids: list[int]) -> dict[int, Any]:
+    """urgent_deadlines for the board's cards, in one query of rows (what a badge reads: kind, due,
+    warning, breach; `running` is true), not ORM objects."""
+    if not ids:
+        return {}
+    cols = (Deadline.kind, Deadline.due_at, Deadline.warn_at, Deadline.breached_at, Deadline.met_at,
+            Deadline.closed_at, literal_column("1").label("running"))
+    own = select(Deadline.subject_id.label("complaint_id"), *cols).where(
+        *_running("complaint"), Deadline.subject_id.in_(ids))
+    actions = (select(CorrectiveAction.complaint_id, *cols)
+               .join(CorrectiveAction, CorrectiveAction.id == Deadline.subject_id)
+               .where(*_running("corrective_action"), CorrectiveAction.complaint_id.in_(ids)))
+    out: dict[int, Any] = {}
+    for row in db.session.execute(union_all(own, actions).order_by("due_at")):
+        out.setdefault(row.complaint_id, row)
+    return out
 
 
 def received_by(user: User, limit: int = 100) -> list[Complaint]:

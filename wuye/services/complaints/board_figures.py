@@ -43,29 +43,31 @@ def filtered(f) -> bool:
     return bool(f.day_from or f.day_to or f.severity or f.topic or f.repeat or f.penalty or f.deadline)
 
 
-def apply(stmt, project: Project, f, now: datetime):
+def conditions(project: Project, f, now: datetime) -> list:
+    """The WHERE clauses of a figure's filters (none when the board is opened without them)."""
     start, end = bounds(project, f.day_from, f.day_to)
+    where = []
     if f.dates != "due":
-        stmt = stmt.where(*_within(C.received_at, start, end))
+        where += _within(C.received_at, start, end)
     if f.severity == "pending":
-        stmt = stmt.where(C.severity.is_(None))
+        where.append(C.severity.is_(None))
     elif f.severity:
-        stmt = stmt.where(C.severity == f.severity)
+        where.append(C.severity == f.severity)
     if f.topic == "other":  # the figure counts a complaint without a topic as 其他
-        stmt = stmt.where(or_(C.topic.is_(None), C.topic == "other"))
+        where.append(or_(C.topic.is_(None), C.topic == "other"))
     elif f.topic:
-        stmt = stmt.where(C.topic == f.topic)
+        where.append(C.topic == f.topic)
     if f.repeat:
-        stmt = stmt.where(C.repeat_status == RepeatStatus.CONFIRMED)
+        where.append(C.repeat_status == RepeatStatus.CONFIRMED)
     if f.penalty:
-        stmt = stmt.where(C.penalty_at.is_not(None))
+        where.append(C.penalty_at.is_not(None))
     if f.deadline:
         d = Deadline
         due = select(d.subject_id).where(d.project_id == project.id, d.subject_type == "complaint",
                                          d.kind == f.deadline, kept(f.kept or "judged", now),
                                          *(_within(d.due_at, start, end) if f.dates == "due" else []))
-        stmt = stmt.where(C.id.in_(due))
-    return stmt
+        where.append(C.id.in_(due))
+    return where
 
 
 def actions(project: Project, scope_of_reader, day_from, day_to, which: str, now: datetime) -> list[CorrectiveAction]:
