@@ -10,7 +10,7 @@ from wuye.extensions import db
 from wuye.models import RepairOrder
 from wuye.models.offline import RefusedAction
 
-from .test_offline import fresh, open_job, pending, wait_synced
+from .test_offline import fresh, open_job, pending, wait_synced, wait_until
 from .test_offline_money import go_online
 
 pytestmark = pytest.mark.e2e
@@ -35,8 +35,7 @@ def phone(tech_phone):
 
 
 def wait_cached(page, path, present=True):
-    page.wait_for_function(f"want => ({CACHED})().then(paths => paths.includes(want) === {str(present).lower()})",
-                           arg=path, timeout=15000)
+    wait_until(page, f"want => ({CACHED})().then(paths => paths.includes(want) === {str(present).lower()})", path)
 
 
 def test_a_disabled_accounts_phone_hands_its_steps_to_the_desk_and_forgets_every_job(
@@ -98,13 +97,13 @@ def test_a_job_reassigned_away_is_forgotten_by_the_phone_and_the_others_stay(org
     expect(page.locator("#sync .attention")).to_contain_text("改派", timeout=15000)
     wait_cached(page, f"/tech/jobs/{gone.number}", present=False)
     # my jobs, cached again without the job that went
-    page.wait_for_function("""() => caches.open('wuye-pages').then(c => c.match(new URL('/tech/', location.href).toString()))
-        .then(r => r ? r.text() : '').then(t => t.includes('我的工单') && !t.includes('阳台地漏反水'))""", timeout=15000)
+    wait_until(page, """() => caches.open('wuye-pages').then(c => c.match(new URL('/tech/', location.href).toString()))
+        .then(r => r ? r.text() : '').then(t => t.includes('我的工单') && !t.includes('阳台地漏反水'))""")
     fresh()
     assert [r.action for r in db.session.scalars(db.select(RefusedAction))] == ["tick"]
     assert page.evaluate(STORES)["outbox"] == 0
     # the refusal stays listed for the technician, without the step's data
-    page.wait_for_function("() => window.wuyeOutbox.all('attention').then(a => a.length === 1 && a[0].bare)")
+    wait_until(page, "() => window.wuyeOutbox.all('attention').then(a => a.length === 1 && a[0].bare)")
 
     context.set_offline(True)
     page.goto(f"/tech/jobs/{gone.number}")
