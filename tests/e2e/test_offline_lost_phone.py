@@ -3,6 +3,8 @@ step that is no longer this technician's — steps still waiting are first hande
 refused actions — and a cached job page older than WUYE_OFFLINE_DAYS is not shown offline."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -141,3 +143,52 @@ def test_a_cached_job_page_is_not_shown_offline_once_older_than_the_limit(org, m
     assert "13900001111" not in page.content()
     shot(page, "offline-page-too-old", full_page=False)
     assert page.evaluate(CACHED).count(f"/tech/jobs/{order.number}") == 0  # and it is deleted
+
+
+@pytest.fixture
+def my_jobs_unanswered(live_server):
+    """While set, the live server answers 503 to the list of my jobs (its real error page)."""
+    import functools
+    import threading
+
+    from flask import abort
+    app = live_server.app
+    original = app.view_functions["tech.home"]
+    down = threading.Event()
+
+    @functools.wraps(original)  # keeps the view's declared roles
+    def home(**kw):
+        if down.is_set():
+            abort(503)
+        return original(**kw)
+
+    app.view_functions["tech.home"] = home
+    yield down
+    app.view_functions["tech.home"] = original
+
+
+def test_a_job_reassigned_away_leaves_the_cached_list_of_my_jobs_at_once_even_if_no_fresh_list_comes(
+        org, make_order, phone, my_jobs_unanswered):
+    from wuye.services import Actor
+    from wuye.services.repairs import intake as repairs
+
+    context, page = phone
+    gone = make_order(technician=org.users["technician"], unit=org.units[1], description="阳台地漏反水")
+    kept = make_order(technician=org.users["technician"], description="卫生间下水道堵塞")
+    open_job(page, gone.number)
+    wait_cached(page, "/tech/")
+    wait_cached(page, f"/tech/jobs/{kept.number}")
+    repairs.reassign(Actor(org.users["clerk"], "10.0.0.9"), db.session.get(RepairOrder, gone.id),
+                     org.users["technician2"].id, "改派李师傅")
+    fresh()
+    my_jobs_unanswered.set()  # the signal fades: the fresh list of my jobs never arrives
+    page.evaluate("window.wuyeGuard.check(true)")  # as with signal after the reassignment
+    wait_cached(page, f"/tech/jobs/{gone.number}", present=False)
+    wait_until(page, """() => caches.open('wuye-pages').then(c => c.match(new URL('/tech/', location.href).toString()))
+        .then(r => r ? r.text() : '').then(t => t.includes('卫生间下水道堵塞') && !t.includes('阳台地漏反水'))""")
+
+    context.set_offline(True)
+    page.goto("/tech/")
+    expect(page.get_by_role("heading", name="我的工单")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(kept.number))).to_be_visible()
+    assert "阳台地漏反水" not in page.content() and gone.number not in page.content()
