@@ -159,3 +159,15 @@ def clock(app):
     c = Clock()
     app.extensions["wuye.clock"] = c
     return c
+
+
+# the longest files first: on several workers a file stays on one, and a long one begun last is the
+# run's tail (the bad-input sweep alone is a minute or two; the other worker had nothing left to do)
+LONGEST_FIRST = ("tests/web/test_bad_input_sweep.py", "tests/e2e/test_two_instances.py")
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        path = item.nodeid.split("::")[0]
+        return LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+    items.sort(key=rank)  # stable: the rest keep their order
