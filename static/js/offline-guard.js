@@ -75,12 +75,30 @@
       if (went(i.number) && !i.bare) work.push(box.put("attention", box.bare(i, { message: i.message, bare: true })));
     });
     return Promise.all(work).then(function () {
-      // the cached list of my jobs named the jobs that went: take a fresh one
+      // the cached list of my jobs named the jobs that went: they leave the copy at once, then a
+      // fresh one is fetched (if the signal goes before it comes, my jobs still open offline)
       if (!Object.keys(gone).length || !cache) return null;
-      return cache.delete(new URL(msg.homeUrl, location.href).toString()).then(function () {
+      return withoutJobs(cache, new URL(msg.homeUrl, location.href).toString(), gone).then(function () {
         return tellWorker({ type: "cache-pages", urls: [msg.homeUrl] });
       });
     });
+  }
+
+  // the cached copy of a page with the entries of these jobs taken out; deleted if it cannot be read
+  function withoutJobs(cache, key, gone) {
+    return cache.match(key).then(function (r) {
+      if (!r) return null;
+      return r.text().then(function (html) {
+        var doc = new DOMParser().parseFromString(html, "text/html");
+        doc.querySelectorAll("a[href]").forEach(function (a) {
+          if (gone[jobOf(a.getAttribute("href"))]) (a.closest("li") || a).remove();
+        });
+        var headers = new Headers(r.headers);  // X-Wuye-Cached-At: its age stays the copy's age
+        headers.delete("Content-Length");
+        return cache.put(key, new Response("<!doctype html>\n" + doc.documentElement.outerHTML,
+                                           { status: r.status, headers: headers }));
+      });
+    }).catch(function () { return cache.delete(key); });
   }
 
   var handled = false;

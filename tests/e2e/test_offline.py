@@ -49,6 +49,19 @@ def wait_synced(page, answered: int = 0):
         " && window.wuyeOutbox.done >= n", arg=answered, timeout=20000)
 
 
+def wait_until(page, condition: str, arg=None, timeout: int = 15000):
+    """Until the JS `condition` — a function of `arg` that returns a promise (the caches, IndexedDB)
+    — resolves to something truthy; polled inside the page. Not wait_for_function: given a promise it
+    takes the promise itself for the truthy answer and returns at once, whatever it resolves to."""
+    page.evaluate(f"""async ([arg, timeout, what]) => {{
+        const holds = {condition}, end = Date.now() + timeout;
+        while (!(await holds(arg))) {{
+          if (Date.now() > end) throw new Error("timed out after " + timeout + " ms waiting for " + what);
+          await new Promise(resolve => setTimeout(resolve, 50));
+        }}
+      }}""", [arg, timeout, condition])
+
+
 def open_job(page, number):
     page.goto("/tech/")
     page.goto(f"/tech/jobs/{number}")

@@ -3,6 +3,8 @@ step that is no longer this technician's — steps still waiting are first hande
 refused actions — and a cached job page older than WUYE_OFFLINE_DAYS is not shown offline."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -10,7 +12,7 @@ from wuye.extensions import db
 from wuye.models import RepairOrder
 from wuye.models.offline import RefusedAction
 
-from .test_offline import fresh, open_job, pending, wait_synced
+from .test_offline import fresh, open_job, pending, wait_synced, wait_until
 from .test_offline_money import go_online
 
 pytestmark = pytest.mark.e2e
@@ -35,8 +37,7 @@ def phone(tech_phone):
 
 
 def wait_cached(page, path, present=True):
-    page.wait_for_function(f"want => ({CACHED})().then(paths => paths.includes(want) === {str(present).lower()})",
-                           arg=path, timeout=15000)
+    wait_until(page, f"want => ({CACHED})().then(paths => paths.includes(want) === {str(present).lower()})", path)
 
 
 def test_a_disabled_accounts_phone_hands_its_steps_to_the_desk_and_forgets_every_job(
@@ -98,13 +99,13 @@ def test_a_job_reassigned_away_is_forgotten_by_the_phone_and_the_others_stay(org
     expect(page.locator("#sync .attention")).to_contain_text("改派", timeout=15000)
     wait_cached(page, f"/tech/jobs/{gone.number}", present=False)
     # my jobs, cached again without the job that went
-    page.wait_for_function("""() => caches.open('wuye-pages').then(c => c.match(new URL('/tech/', location.href).toString()))
-        .then(r => r ? r.text() : '').then(t => t.includes('我的工单') && !t.includes('阳台地漏反水'))""", timeout=15000)
+    wait_until(page, """() => caches.open('wuye-pages').then(c => c.match(new URL('/tech/', location.href).toString()))
+        .then(r => r ? r.text() : '').then(t => t.includes('我的工单') && !t.includes('阳台地漏反水'))""")
     fresh()
     assert [r.action for r in db.session.scalars(db.select(RefusedAction))] == ["tick"]
     assert page.evaluate(STORES)["outbox"] == 0
     # the refusal stays listed for the technician, without the step's data
-    page.wait_for_function("() => window.wuyeOutbox.all('attention').then(a => a.length === 1 && a[0].bare)")
+    wait_until(page, "() => window.wuyeOutbox.all('attention').then(a => a.length === 1 && a[0].bare)")
 
     context.set_offline(True)
     page.goto(f"/tech/jobs/{gone.number}")
@@ -142,3 +143,52 @@ def test_a_cached_job_page_is_not_shown_offline_once_older_than_the_limit(org, m
     assert "13900001111" not in page.content()
     shot(page, "offline-page-too-old", full_page=False)
     assert page.evaluate(CACHED).count(f"/tech/jobs/{order.number}") == 0  # and it is deleted
+
+
+@pytest.fixture
+def my_jobs_unanswered(live_server):
+    """While set, the live server answers 503 to the list of my jobs (its real error page)."""
+    import functools
+    import threading
+
+    from flask import abort
+    app = live_server.app
+    original = app.view_functions["tech.home"]
+    down = threading.Event()
+
+    @functools.wraps(original)  # keeps the view's declared roles
+    def home(**kw):
+        if down.is_set():
+            abort(503)
+        return original(**kw)
+
+    app.view_functions["tech.home"] = home
+    yield down
+    app.view_functions["tech.home"] = original
+
+
+def test_a_job_reassigned_away_leaves_the_cached_list_of_my_jobs_at_once_even_if_no_fresh_list_comes(
+        org, make_order, phone, my_jobs_unanswered):
+    from wuye.services import Actor
+    from wuye.services.repairs import intake as repairs
+
+    context, page = phone
+    gone = make_order(technician=org.users["technician"], unit=org.units[1], description="阳台地漏反水")
+    kept = make_order(technician=org.users["technician"], description="卫生间下水道堵塞")
+    open_job(page, gone.number)
+    wait_cached(page, "/tech/")
+    wait_cached(page, f"/tech/jobs/{kept.number}")
+    repairs.reassign(Actor(org.users["clerk"], "10.0.0.9"), db.session.get(RepairOrder, gone.id),
+                     org.users["technician2"].id, "改派李师傅")
+    fresh()
+    my_jobs_unanswered.set()  # the signal fades: the fresh list of my jobs never arrives
+    page.evaluate("window.wuyeGuard.check(true)")  # as with signal after the reassignment
+    wait_cached(page, f"/tech/jobs/{gone.number}", present=False)
+    wait_until(page, """() => caches.open('wuye-pages').then(c => c.match(new URL('/tech/', location.href).toString()))
+        .then(r => r ? r.text() : '').then(t => t.includes('卫生间下水道堵塞') && !t.includes('阳台地漏反水'))""")
+
+    context.set_offline(True)
+    page.goto("/tech/")
+    expect(page.get_by_role("heading", name="我的工单")).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile(kept.number))).to_be_visible()
+    assert "阳台地漏反水" not in page.content() and gone.number not in page.content()

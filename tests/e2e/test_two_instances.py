@@ -7,7 +7,8 @@ numbers stay gapless while both instances take orders at once, and each escalati
 once although two watchers tick the same deadlines.
 
 The database is the suite's PostgreSQL server's, named after the suite's own database with
-`_instances` appended (wuye_test_instances in CI), dropped and made anew.
+`_instances` appended (wuye_test_gw0_instances … in CI; `_instances_sqlite_pass` on the SQLite
+pass), dropped and made anew.
 """
 from __future__ import annotations
 
@@ -53,12 +54,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _database() -> str:
-    base = os.environ.get("WUYE_TEST_DATABASE_URL") or SUITE_PG
-    base_url = make_url(base)
+def _database(suite_url: str) -> str:
+    """The PostgreSQL pass's own database (a worker's, wuye_test_gw0 …) names it; the SQLite pass, which
+    may run at the same time, has one of its own."""
+    base_url = make_url(suite_url)
+    name = f"{base_url.database}_instances"
     if base_url.get_backend_name() != "postgresql":
         base_url = make_url(SUITE_PG)
-    name = f"{base_url.database}_instances"
+        name = f"{base_url.database}_instances_sqlite_pass"
     admin = create_engine(base_url.set(database="postgres"), isolation_level="AUTOCOMMIT")  # the maintenance db
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
@@ -145,11 +148,11 @@ def _wait_http(url: str, what: str, proc: subprocess.Popen, log: Path, timeout: 
 
 
 @pytest.fixture(scope="module")
-def cluster(tmp_path_factory):
+def cluster(tmp_path_factory, database_url):
     if not shutil.which("nginx") and not Path("/usr/sbin/nginx").exists():
         pytest.fail("nginx is not installed (bash .ci/setup --test installs it)")
     tmp = tmp_path_factory.mktemp("instances")
-    url = _database()
+    url = _database(database_url)
     env = dict(os.environ, DATABASE_URL=url, SECRET_KEY=SECRET, WUYE_INSTANCE_PATH=str(tmp / "instance"),
                WUYE_PROXY_COUNT="1", WUYE_WATCHER="1", WUYE_WATCHER_INTERVAL="1", WUYE_COMPRESS="0",
                WUYE_PASSWORD_METHOD="pbkdf2:sha256:1000", WEB_CONCURRENCY="1", WUYE_THREADS="4",
