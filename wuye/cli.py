@@ -138,7 +138,8 @@ def translate_update():
     """Extract strings and merge them into every catalog; English copies the source text."""
     # the default also skips directories starting with "_", and with them templates/_macros
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "gettext_once", "--ignore-dirs", ".*", "-o", "translations/messages.pot", ".")
-    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching")
+    _pybabel("update", "-i", "translations/messages.pot", "-d", "translations", "--no-fuzzy-matching",
+             "--ignore-obsolete")  # a string no longer in the code leaves the catalogs (git keeps it)
     from .i18n_tools import fill_english
     fill_english(ROOT / "translations" / "en" / "LC_MESSAGES" / "messages.po")
 
