@@ -104,7 +104,9 @@ def init_app(app: Flask) -> None:
     def _http(e: HTTPException):
         if e.code is None or e.code < 400:
             return e
-        return error_response(e.code, None)
+        # abort(409, message) carries our own words; werkzeug's default description is English boilerplate
+        own = e.description if e.description != type(e).description else None
+        return error_response(e.code, own)
 
     @app.errorhandler(Exception)
     def _unexpected(e: Exception):

@@ -50,6 +50,7 @@ def test_a_technician_turns_off_wecom_for_new_jobs_and_keeps_emergencies(org, ma
     tech = as_role("technician")
     page = tech.get("/settings/messages").get_data(as_text=True)
     assert "消息设置" in page and 'value="repair_dispatched:wecom" aria-label="新工单 — 企业微信" checked' in page
+    assert 'value="repair_charge_changed:wecom" aria-label="工单收费类型变更 — 企业微信" checked' in page
     kinds = ["repair_dispatched_emergency", "repair_cancelled", "deadline_warn", "nonsense"]
     r = tech.post("/settings/messages", {"on": [f"{k}:wecom" for k in kinds] + ["repair_dispatched:fax"]})
     assert r.status_code == 200 and "已保存" in r.get_data(as_text=True)

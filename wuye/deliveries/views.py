@@ -109,6 +109,7 @@ settings_bp = Blueprint("message_settings", __name__, url_prefix="/settings")
 def kind_label(kind: str) -> str:
     return {"repair_dispatched": _("New job"), "repair_dispatched_emergency": _("New emergency job"),
             "repair_reassigned_away": _("Job given to someone else"), "repair_cancelled": _("Job cancelled"),
+            "repair_charge_changed": _("Who pays for a job changed"),
             "appointment_changed": _("Appointment moved"), "deadline_warn": _("Deadline near"),
             "deadline_breach": _("Deadline missed"), "deadline_escalate": _("Escalation"),
             "daily_digest": _("Daily digest")}.get(kind, kind)

@@ -28,7 +28,7 @@ DEFAULTS: dict[str, dict[str, object]] = {
 
 # the kinds a user may switch on or off on the settings page, per channel
 CHOOSABLE_KINDS = ("repair_dispatched", "repair_dispatched_emergency", "repair_reassigned_away", "repair_cancelled",
-                   "appointment_changed", "deadline_warn", "deadline_breach", "deadline_escalate", "daily_digest")
+                   "repair_charge_changed", "appointment_changed", "deadline_warn", "deadline_breach", "deadline_escalate", "daily_digest")
 
 
 def is_urgent(kind: str, params: dict) -> bool:
