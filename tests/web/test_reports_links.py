@@ -24,6 +24,23 @@ def figure_links(browser, key, period="2026-11") -> dict[str, str]:
     return {htmllib.unescape(label): htmllib.unescape(href) for label, href in rows}
 
 
+def figure(browser, key, label, period="2026-11") -> str:
+    """The shown value of one line of a table of the report page."""
+    page = browser.get(f"/reports/?p={period}").get_data(as_text=True)
+    section = page.split(f'id="t-{key}"', 1)[1].split("</section>", 1)[0]
+    return re.search(rf'<th scope="row">{re.escape(label)}</th>\s*<td class="num">(?:<a href="[^"]+">)?([^<]*)<',
+                     section)[1].strip()
+
+
+def add_rows(*rows):
+    from wuye.database import transaction
+    from wuye.extensions import db
+    with transaction():
+        for row in rows:
+            db.session.add(row)
+            db.session.flush()
+
+
 def follow(browser, key, label, period="2026-11") -> tuple[set[str], str]:
     href = figure_links(browser, key, period)[label]
     r = browser.get(href)
@@ -109,3 +126,75 @@ def test_the_boards_other_filters_keep_working_beside_the_figures_filters(manage
     assert manager.get("/desk/repairs?dates=yesterday").status_code == 422
     assert manager.get("/complaints/?kept=maybe").status_code == 422
     assert manager.get("/complaints/actions?which=nope").status_code == 422
+
+
+def test_deadlines_kept_per_technician_lists_the_orders_of_their_own_deadlines_that_fell_due(manager, month):
+    """Not the technician's jobs received in the period: BX-T-0901 came in on 31 October and went to the
+    second technician since, but its appointment (responsible: the first technician) fell due on
+    1 November and was met five minutes late."""
+    from tests.fixtures.reports import local
+    from wuye.models import Deadline, RepairOrder
+    tech, tech2 = month.users["technician"], month.users["technician2"]
+    o = RepairOrder(project_id=month.p1.id, number="BX-T-0901", source="phone", unit_id=month.units[0].id,
+                    contact_name="王先生", contact_phone="13812345678", category="plumbing_electric",
+                    description="漏水", urgency="normal", called_at=local(2026, 10, 31, 22, 0), state="dispatched",
+                    created_by_id=month.users["clerk"].id, created_at=local(2026, 10, 31, 22, 0),
+                    technician_id=tech2.id)
+    add_rows(o)
+    add_rows(Deadline(subject_type="repair_order", subject_id=o.id, project_id=month.p1.id,
+                      kind="appointment_arrival", started_at=local(2026, 11, 1, 9, 0),
+                      due_at=local(2026, 11, 1, 10, 0), met_at=local(2026, 11, 1, 10, 5), responsible_id=tech.id))
+    # the first technician's November: 0003's emergency and 0004's revisit on time, 0004's appointment
+    # one minute late, 0901's five minutes late
+    assert figure(manager, "tech_on_time", tech.name) == "50.0%"
+    assert follow(manager, "tech_on_time", tech.name) == (
+        {"BX-T-0003", "BX-T-0004", "BX-T-0901"}, "3 个工单符合 · 日期为期限到期日")
+    assert figure(manager, "tech_not_kept", tech.name) == "2"
+    assert follow(manager, "tech_not_kept", tech.name)[0] == {"BX-T-0004", "BX-T-0901"}
+    # the second: 0005's preparation on time, 0006's appointment missed; 0901 is not theirs to keep
+    assert follow(manager, "tech_on_time", tech2.name)[0] == {"BX-T-0005", "BX-T-0006"}
+    assert follow(manager, "tech_not_kept", tech2.name)[0] == {"BX-T-0006"}
+    # October: o1's appointment, kept at 23:59 on the 31st
+    assert follow(manager, "tech_on_time", tech.name, period="2026-10")[0] == {"BX-T-0001"}
+
+
+def test_corrective_action_on_time_rate_lists_only_the_actions_it_judged(manager, month):
+    """An action due at 18:00 on the 30th is not yet judged at noon: the B5 rate leaves it out and so
+    does its list, while 'due in the period' still counts it."""
+    from tests.fixtures.reports import local
+    from wuye.extensions import db
+    from wuye.models import Complaint, CorrectiveAction, Deadline
+    c2 = db.session.query(Complaint).filter_by(number="TS-T-0010").one()
+    a = CorrectiveAction(complaint_id=c2.id, project_id=month.p1.id, seq=2, description="整改",
+                         owner_id=month.users["dept_head"].id, due_at=local(2026, 11, 30, 18, 0), state="open",
+                         set_at=c2.received_at, set_by_id=month.users["dept_head"].id)
+    add_rows(a)
+    add_rows(Deadline(subject_type="corrective_action", subject_id=a.id, project_id=month.p1.id,
+                      kind="corrective_action", started_at=c2.received_at, due_at=a.due_at))
+    # judged: TS-T-0009's first on time, its second done a day late, TS-T-0010's first still open
+    assert figure(manager, "complaints_deadlines", "纠正措施") == "33.3%"
+    judged = manager.get(figure_links(manager, "complaints_deadlines")["纠正措施"]).get_data(as_text=True)
+    assert "3 项纠正措施" in judged and "TS-T-0010" in judged
+    assert figure(manager, "complaints_deadlines_missed", "纠正措施") == "2"
+    missed = manager.get(figure_links(manager, "complaints_deadlines_missed")["纠正措施"]).get_data(as_text=True)
+    assert "2 项纠正措施" in missed
+    due = manager.get(figure_links(manager, "complaints_actions")["本期到期"]).get_data(as_text=True)
+    assert "4 项纠正措施" in due and figure(manager, "complaints_actions", "本期到期") == "4"
+
+
+def test_return_visits_count_orders_once_as_their_list_shows_them(manager, month):
+    """BX-T-0004's resident needed a second 回访 on 20 November, still open: the order counts once."""
+    from tests.fixtures.reports import local
+    from wuye.extensions import db
+    from wuye.models import RepairOrder, ReturnVisit
+    o3 = db.session.query(RepairOrder).filter_by(number="BX-T-0004").one()
+    add_rows(ReturnVisit(order_id=o3.id, project_id=month.p1.id, reason="low_score", score=2,
+                         opened_at=local(2026, 11, 20, 9, 0)))
+    assert figure(manager, "satisfaction_return_visits", "新增回访") == "2"
+    assert follow(manager, "satisfaction_return_visits", "新增回访") == (
+        {"BX-T-0003", "BX-T-0004"}, "2 个工单符合 · 日期为回访开启日")
+    assert figure(manager, "satisfaction_return_visits", "已完成") == "1"
+    assert follow(manager, "satisfaction_return_visits", "已完成")[0] == {"BX-T-0004"}
+    # both orders have a 回访 still open (0004's first is done, its second is not)
+    assert figure(manager, "satisfaction_return_visits", "未完成") == "2"
+    assert follow(manager, "satisfaction_return_visits", "未完成")[0] == {"BX-T-0003", "BX-T-0004"}

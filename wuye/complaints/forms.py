@@ -256,4 +256,5 @@ class ActionFigureForm(FlaskForm):
 
     day_from = DateField(_l("Due from"), validators=[Optional()])
     day_to = DateField(_l("Due to"), validators=[Optional()])
-    which = StringField(validators=[Optional(), AnyOf(["due", "done", "verified", "ineffective", "late"])])
+    which = StringField(validators=[Optional(), AnyOf(["due", "done", "verified", "ineffective", "late", "judged",
+                                                       "on_time", "not_kept"])])

@@ -193,6 +193,8 @@ class BoardFilterForm(FlaskForm):
     open = StringField(validators=[Optional(), AnyOf(["1"])])
     revisit = StringField(validators=[Optional(), AnyOf(["0", "1"])])
     late = StringField(validators=[Optional(), Length(max=40)])
+    responsible = IdField(validators=[Optional()])
+    kept = StringField(validators=[Optional(), AnyOf(["judged", "not_kept"])])
     dates = StringField(validators=[Optional(), AnyOf(["created", "paid", "closed", "return_visit", "due"])])
     method = StringField(validators=[Optional(), AnyOf(["cash", "wechat", "alipay", "account", "none"])])
     collected_by = IdField(validators=[Optional()])
@@ -204,5 +206,5 @@ class BoardFilterForm(FlaskForm):
     charge = StringField(validators=[Optional(), AnyOf(["common", "warranty", "paid"])])
     claim = StringField(validators=[Optional(), AnyOf(["open", "made", "claimed", "paid"])])
 
-    REPORT_FIELDS = ("source", "category", "building", "open", "revisit", "late", "dates", "method", "collected_by",
-                     "handover", "score", "answered", "ended", "return_visit", "charge", "claim")
+    REPORT_FIELDS = ("source", "category", "building", "open", "revisit", "late", "responsible", "kept", "dates",
+                     "method", "collected_by", "handover", "score", "answered", "ended", "return_visit", "charge", "claim")

@@ -165,6 +165,7 @@ def _board_filter(form: BoardFilterForm) -> BoardFilter:
         overdue=bool(form.overdue.data), source=form.source.data or None, category=form.category.data or None,
         building_id=form.building.data or None, still_open=form.open.data == "1",
         revisit={"1": True, "0": False}.get(form.revisit.data or ""), late=form.late.data or None,
+        responsible=form.responsible.data or None, kept=form.kept.data or None,
         dates=form.dates.data or "created", method=form.method.data or None,
         collected_by=form.collected_by.data or None, handover=form.handover.data or None,
         score=int(form.score.data) if form.score.data else None, answered=form.answered.data == "1",

@@ -15,8 +15,8 @@ from ...models.complaint_codes import ActionState, RepeatStatus
 
 C = Complaint
 A = CorrectiveAction
-ACTION_FIGURES = ("due", "done", "verified", "ineffective", "late")
 KEPT = ("judged", "on_time", "not_kept")
+ACTION_FIGURES = ("due", "done", "verified", "ineffective", "late", *KEPT)
 LIST_LIMIT = 500
 
 
@@ -73,8 +73,15 @@ def conditions(project: Project, f, now: datetime) -> list:
 def actions(project: Project, scope_of_reader, day_from, day_to, which: str, now: datetime) -> list[CorrectiveAction]:
     """The corrective actions due in the days, in the reader's scope of complaints, of one figure."""
     start, end = bounds(project, day_from, day_to)
-    where = [A.project_id == project.id, *_within(A.due_at, start, end),
-             A.complaint_id.in_(select(C.id).where(C.project_id == project.id, scope_of_reader))]
+    where = [A.project_id == project.id, A.complaint_id.in_(select(C.id).where(C.project_id == project.id,
+                                                                               scope_of_reader))]
+    if which in KEPT:  # the B5 on-time rate's actions: their deadlines that fell due, judged as it judges them
+        d = Deadline
+        where.append(A.id.in_(select(d.subject_id).where(
+            d.project_id == project.id, d.subject_type == "corrective_action", d.kind == "corrective_action",
+            kept(which, now), *_within(d.due_at, start, end))))
+    else:
+        where += _within(A.due_at, start, end)
     if which == "done":
         where.append(A.done_at.is_not(None))
     elif which == "verified":

@@ -30,6 +30,9 @@ class BoardFilter:
     still_open: bool = False
     revisit: bool | None = None  # True: a follow-up visit was booked; False: none was
     late: str | None = None  # a deadline kind: met late or missed
+    # a technician's deadlines of the table (responsible = them), judged or not kept (`kept`)
+    responsible: int | None = None
+    kept: str | None = None  # judged | not_kept (with `responsible`)
     # which time day_from/day_to bound: the order's intake (created), its payment (paid), its close
     # (closed), a 回访 opened (return_visit), or the `late` deadline falling due (due)
     dates: str = "created"

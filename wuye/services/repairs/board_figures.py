@@ -59,6 +59,20 @@ def _late(project: Project, kind: str, start, end):
             and_(d.met_at.is_(None), d.closed_at.is_(None), d.due_at < clock_now())))
 
 
+def _kept_by(project: Project, who: int, kept: str, start, end):
+    """The orders of a technician's deadlines of the table (responsible = them) that fell due in the
+    days, judged (on time, late or missed) or not kept (late or missed): what "Deadlines kept per
+    technician" counts, judged as services/reports/tables.deadline_outcome judges them."""
+    from ..deadlines.table import REPAIR, RULES
+    from ..reports.tables import LATE, MISSED, ON_TIME, deadline_outcome
+    d = Deadline
+    outcomes = (LATE, MISSED) if kept == "not_kept" else (ON_TIME, LATE, MISSED)
+    return select(d.subject_id).where(
+        d.project_id == project.id, d.subject_type == "repair_order", d.responsible_id == who,
+        d.kind.in_([r.name for r in RULES if r.subject == REPAIR]), *_within(d.due_at, start, end),
+        deadline_outcome(clock_now()).in_(outcomes))
+
+
 def uses_money(f) -> bool:
     return f.dates == "paid" or bool(f.method or f.collected_by or f.handover)
 
@@ -85,6 +99,9 @@ def report_filters(stmt, project: Project, f):
         stmt = stmt.where(O.id.in_(revisited) if f.revisit else O.id.not_in(revisited))
     if f.late:
         stmt = stmt.where(O.id.in_(_late(project, f.late, *((start, end) if f.dates == "due" else (None, None)))))
+    if f.responsible:
+        stmt = stmt.where(O.id.in_(_kept_by(project, f.responsible, f.kept or "judged",
+                                            *((start, end) if f.dates == "due" else (None, None)))))
     if uses_money(f):
         stmt = stmt.where(O.id.in_(_payment(project, f, start, end)))
     if f.score or f.answered:
@@ -113,7 +130,7 @@ def report_filters(stmt, project: Project, f):
 def filtered(f) -> bool:
     """A figure's list (a period or a figure's filter): the board then counts what it lists."""
     return bool(f.day_from or f.day_to or f.source or f.category or f.building_id or f.still_open or f.ended
-                or f.revisit is not None or f.late or uses_money(f) or f.score or f.answered or f.return_visit
+                or f.revisit is not None or f.late or f.responsible or uses_money(f) or f.score or f.answered or f.return_visit
                 or f.charge or f.claim)
 
 

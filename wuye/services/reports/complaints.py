@@ -54,8 +54,8 @@ def _departments(where, span: Span):
 
 
 def _deadline_link(rule, kept: str) -> dict:
-    if rule.subject == CORRECTIVE_ACTION:  # the actions' own list, by their due date
-        return {"target": "actions", "which": "due" if kept == "judged" else "late"}
+    if rule.subject == CORRECTIVE_ACTION:  # the actions' own list, by their deadline judged as the figure does
+        return {"target": "actions", "which": kept}
     return {"dates": "due", "deadline": rule.name, "kept": kept}
 
 

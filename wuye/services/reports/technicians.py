@@ -10,7 +10,8 @@ from sqlalchemy import Integer, case, cast, func, literal, select
 from ...extensions import db
 from ...models import RepairOrder, Role, User
 from ...models.job import FeeHandover, Payment
-from .tables import COUNT, FEN, PERCENT, SCORE, Line, Span, Table, columns, on_time_rate, seconds_between, split
+from .tables import COUNT, FEN, LATE, MISSED, ON_TIME, PERCENT, SCORE, Line, Span, Table, columns, on_time_rate, \
+    seconds_between, split
 
 O = RepairOrder
 # "back at base the technician hands the collected money to the 房管员": we count a handover
@@ -35,6 +36,10 @@ def _table(key, title, unit, cur, prev, names, link=None, note=None) -> Table:
         for i in ids], target="repairs", note=note)
 
 
+def judged(outcomes: dict) -> bool:
+    return any(outcomes.get(k) for k in (ON_TIME, LATE, MISSED))
+
+
 def tables(project_id: int, span: Span, by_person: dict, assignments=None, closed=None) -> list[Table]:
     """`by_person`: repairs.deadline_counts_by_person, `assignments`: repairs.assignment_groups, `closed`:
     repairs.closed_groups, each computed once for the areas that read them."""
@@ -48,6 +53,8 @@ def tables(project_id: int, span: Span, by_person: dict, assignments=None, close
             bucket[k] = bucket.get(k, 0) + n
     on_time = ({w: on_time_rate(o) for (c, w), o in merged.items() if c == 1 and w},
                {w: on_time_rate(o) for (c, w), o in merged.items() if c == 0 and w})
+    not_kept = ({w: o.get(LATE, 0) + o.get(MISSED, 0) for (c, w), o in merged.items() if c == 1 and w and judged(o)},
+                {w: o.get(LATE, 0) + o.get(MISSED, 0) for (c, w), o in merged.items() if c == 0 and w and judged(o)})
     # the 服务单 scores of the technician's closed orders, from repairs.closed_groups
     from .repairs import closed_groups
     sums: dict = {}
@@ -75,10 +82,16 @@ def tables(project_id: int, span: Span, by_person: dict, assignments=None, close
             .group_by(*columns(2))):
         handed.setdefault(is_cur, {})[who] = round(100.0 * (on_time_n or 0) / cash, 1) if cash else None
         open_diff[0 if is_cur else 1][who] = int(diff_n or 0)
-    names = _names(project_id, set(jobs[0]) | set(jobs[1]) | set(collected[0]) | set(collected[1]))
+    names = _names(project_id, set(jobs[0]) | set(jobs[1]) | set(collected[0]) | set(collected[1])
+                   | set(on_time[0]) | set(on_time[1]))
     return [
         _table("tech_jobs", _("Jobs per technician"), COUNT, *jobs, names),
-        _table("tech_on_time", _("Deadlines kept per technician"), PERCENT, *on_time, names),
+        # the orders of the technician's own deadlines (responsible) that fell due: not their jobs received
+        _table("tech_on_time", _("Deadlines kept per technician"), PERCENT, *on_time, names,
+               lambda i: {"dates": "due", "responsible": i, "kept": "judged"}),
+        _table("tech_not_kept", _("Deadlines met late or missed per technician"), COUNT, *not_kept, names,
+               lambda i: {"dates": "due", "responsible": i, "kept": "not_kept"},
+               note=_("Counts deadlines; the list shows their orders (an order may have more than one).")),
         _table("tech_score", _("Average service form score per technician"), SCORE, *score, names,
                lambda i: {"technician": i, "answered": "1"}),
         _table("tech_collected", _("Fees collected per technician"), FEN, *collected, names,
