@@ -185,6 +185,8 @@ ACTIONS.update({
     "resident_sms_consent": _l("Contact agreed to SMS for this order"),
     "resident_sms_refused": _l("No SMS to the contact for this order"),
     "resident_sms_link": _l("Resident link sent by SMS"),
+    "complainant_sms_consent": _l("Complainant agreed to get the reply by SMS"),
+    "complainant_sms_refused": _l("No SMS with the reply to the complainant"),
 })
 
 ACTIONS.update({

@@ -194,3 +194,23 @@ def test_a_failed_link_sms_whose_link_was_already_opened_keeps_that_link_live(or
     assert links.resolve(old_token) is not None
     assert sent_params(sms)[2]["url"].rsplit("/", 1)[1] != old_token
     assert len(list(db.session.scalars(db.select(ResidentLink).where(ResidentLink.revoked_at.is_(None))))) == 2
+
+
+def test_the_reply_sms_goes_to_a_complainant_not_on_file_who_agreed_at_intake(org, kit, clock, sms):
+    c = kit.invalid(phone="13700000000", sms_consent=True)  # nobody on file has this number
+    clock.advance(hours=3)
+    kit.reply(c)
+    assert worker.run(at=clock()).delivered == 1
+    [sent] = sms.sent
+    phone, code, params = sent_params(sms)
+    assert (phone, code, params["number"]) == ("13700000000", "SMS_900014", c.number)
+    assert params["result"] == "已电话告知处理结果" and sent["SignName"] == "翠湖物业"
+
+
+def test_no_reply_sms_when_the_box_was_unticked_at_intake_even_if_the_contact_agreed_on_file(org, kit, clock, sms):
+    kit.reply(kit.invalid(phone=OWNER, sms_consent=False))
+    kit.reply(kit.invalid(phone="13700000000", sms_consent=False))
+    worker.run(at=clock())
+    assert sms_rows() == [] and sms.sent == []
+    reply = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "reply"))
+    assert reply.changes["sms"] is False

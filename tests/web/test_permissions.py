@@ -76,6 +76,7 @@ MATRIX = {
     "job.no_charge": ("POST", "/tech/jobs/{number}/no_charge", {"technician"}),
     "complaints.new": ("GET", "/complaints/new", EMPLOYEES),
     "complaints.units": ("GET", "/complaints/units?unit_query=12", EMPLOYEES),
+    "complaints.sms_consent": ("GET", "/complaints/consent?complainant_phone=13800001201", EMPLOYEES),
     "complaints.mine": ("GET", "/complaints/mine", EMPLOYEES),
     "complaints.board": ("GET", "/complaints/", BOARD),
     "complaints.review_list": ("GET", "/complaints/review", MANAGERS),

@@ -43,6 +43,8 @@ class IntakeForm(FlaskForm):
     received_at = DateTimeLocalField(_l("Received at"), format=LOCAL_MINUTE, validators=[Optional()])
     solved_on_spot = BooleanField(_l("Solved on the spot"))
     spot_action = TextAreaField(_l("What was done on the spot"), validators=[Optional(), Length(max=2000)])
+    # the complainant agrees to the reply by SMS: the page ticks it from the stored consent of the number
+    sms_consent = BooleanField()
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)

@@ -18,6 +18,7 @@ from ..models import Department, Unit
 from ..permissions import roles
 from ..services import DomainError
 from ..services.complaints import board as boards, intake as service
+from ..services.delivery import consent
 from ..services.repairs.board import find_units
 from ..services.deadlines.table import for_subject, length_of, rule_for, running_by_subject
 from ..web import actor, current_project
@@ -45,19 +46,44 @@ def new():
             channel=form.channel.data, complainant_name=form.complainant_name.data, content=form.content.data,
             complainant_phone=form.complainant_phone.data or "", unit_id=unit.id if unit else None,
             topic=form.topic.data or None, received_at=local(form.received_at.data, project.timezone),
-            solved_on_spot=form.solved_on_spot.data, spot_action=form.spot_action.data or "")
+            solved_on_spot=form.solved_on_spot.data, spot_action=form.spot_action.data or "",
+            sms_consent=bool(form.sms_consent.data))
         try:
             c = service.take(actor(), project, intake)
         except DomainError as e:
             db.session.rollback()
-            error = e.message
+            if getattr(e, "field", None) == "sms_consent":
+                form.sms_consent.errors = [e.message]
+            else:
+                error = e.message
         else:
             return redirect_to(url_for("complaints.mine", taken=c.number))
     status = 422 if request.method == "POST" else 200
     if request.method == "GET":
         form.received_at.data = clock_now().astimezone(zone(project.timezone)).replace(
             second=0, microsecond=0, tzinfo=None)
-    return render("complaints/new.html", form=form, unit=unit, error=error, status=status)
+    return render("complaints/new.html", form=form, unit=unit, error=error, status=status,
+                  consent_checked=bool(form.sms_consent.data), sms_errors=form.sms_consent.errors,
+                  consent_stored=_stored(project, unit.id if unit else None, form.complainant_phone.data))
+
+
+def _stored(project, unit_id: int | None, phone: str | None) -> bool | None:
+    return consent.stored_consent(project.id, unit_id, phone) if phone else None
+
+
+@bp.route("/consent")
+@roles(EMPLOYEES)
+def sms_consent():
+    """The SMS box for the number typed (and the unit picked): ticked when that number's contact agreed
+    to messages on file and SMS can reach it."""
+    project = current_project()
+    phone = request.args.get("complainant_phone", "")[:30]
+    unit_id = request.args.get("unit_id", type=int)
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    unit_id = unit.id if unit is not None and unit.project_id == project.id else None
+    stored = _stored(project, unit_id, phone)
+    return render("complaints/_sms_consent.html", consent_stored=stored,
+                  consent_checked=stored is True and consent.mobile(phone) is not None, sms_errors=[])
 
 
 @bp.route("/units")

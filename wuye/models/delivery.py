@@ -70,11 +70,13 @@ class ResidentMessage(db.Model):
 
 
 class ResidentConsent(db.Model):
-    """The order's contact agreed to SMS (the clerk asked and sent the link by SMS)."""
+    """The order's contact agreed to SMS (the clerk asked and sent the link by SMS), or the complainant
+    agreed at intake to get the complaint's reply by SMS: one of order_id and complaint_id."""
 
     __tablename__ = "resident_consent"
     id: Mapped[int] = mapped_column(primary_key=True)
-    order_id: Mapped[int] = mapped_column(ForeignKey("repair_order.id", ondelete="CASCADE"), unique=True)
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("repair_order.id", ondelete="CASCADE"), unique=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaint.id", ondelete="CASCADE"), unique=True)
     phone: Mapped[str] = mapped_column(String(20))
     agreed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=now)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))

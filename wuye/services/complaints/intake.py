@@ -26,6 +26,7 @@ from ...workflow.complaint import COMPLAINT, CS, EMPLOYEES, MANAGERS, OPEN_STATE
 from .. import Actor, DomainError, InvalidInput, NotAllowed, times
 from ..audit import record
 from ..deadlines import table as deadlines
+from ..delivery import consent
 from ..notifications import notify
 from ..numbering import complaint_number
 from .access import can_see, object_allows, superior_of
@@ -119,6 +120,7 @@ class Intake:
     received_at: datetime | None = None
     solved_on_spot: bool = False
     spot_action: str = ""
+    sms_consent: bool | None = None  # the complainant agrees to the reply by SMS; None: the stored consent
 
 
 def take(actor: Actor, project: Project, intake: Intake, *, now: datetime | None = None) -> Complaint:
@@ -162,6 +164,7 @@ def take(actor: Actor, project: Project, intake: Intake, *, now: datetime | None
         db.session.flush()
         record(actor, "take", SUBJECT, c.id, project.id, at=at, number=c.number, channel=c.channel,
                unit=unit.label if unit else None, solved_on_spot=c.solved_on_spot, spot_action=c.spot_action)
+        consent.decide_for_complaint(actor, c, intake.sms_consent)
         by = actor.user.name
         cs = people(project.id, *CS)
         boss = superior_of(actor.user)

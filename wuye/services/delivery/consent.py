@@ -1,9 +1,9 @@
 """Whether a resident may get SMS: the unit contact's stored consent (`UnitContact.may_receive_messages`,
 kept by the administration and the unit import) is the default; the desk decides per order, audited.
 
-A repair order's decision is a ResidentConsent row (agreed) or none (no SMS). A complainant is told
-only when their number belongs to a contact who agreed: refusal wins over agreement, and a number no
-contact has never agreed to anything."""
+A repair order's decision is a ResidentConsent row (agreed) or none (no SMS). So is a complaint's: the
+complainant's agreement to get the reply by SMS, decided at intake (default: the stored consent of the
+contact with that number; refusal wins over agreement, and a number no contact has agreed to nothing)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
@@ -11,7 +11,7 @@ from sqlalchemy import or_, select
 
 from ...clock import now as clock_now
 from ...extensions import db
-from ...models import RepairOrder, ResidentConsent, UnitContact
+from ...models import AuditEvent, Complaint, RepairOrder, ResidentConsent, UnitContact
 from ...phone import normalize_phone
 from .. import Actor, InvalidInput
 from ..audit import record
@@ -71,6 +71,43 @@ def decide_at_intake(actor: Actor, order: RepairOrder, agreed: bool | None) -> b
         record(actor, "resident_sms_consent" if decided else "resident_sms_refused", "repair_order", order.id,
                order.project_id, phone=order.contact_phone, stored=stored, changed=decided != bool(stored),
                at_intake=True)
+    return decided
+
+
+def complaint_consent(c: Complaint) -> ResidentConsent | None:
+    return db.session.scalar(select(ResidentConsent).where(ResidentConsent.complaint_id == c.id))
+
+
+COMPLAINT_DECISIONS = ("complainant_sms_consent", "complainant_sms_refused")
+
+
+def decided_at_intake(c: Complaint) -> bool:
+    """Whether the complaint's intake decided about SMS (every complaint taken with a number since
+    0014_consent); one taken before falls back to the stored consent."""
+    return db.session.scalar(select(AuditEvent.id).where(
+        AuditEvent.subject_type == "complaint", AuditEvent.subject_id == c.id,
+        AuditEvent.action.in_(COMPLAINT_DECISIONS)).limit(1)) is not None
+
+
+def decide_for_complaint(actor: Actor, c: Complaint, agreed: bool | None) -> bool:
+    """In the intake's transaction: whether the complainant gets the reply by SMS (None: the stored
+    consent of the contact with that number). Always audited when there is a number, with whether the
+    decision goes against what is on file."""
+    if not c.complainant_phone:
+        return False
+    stored = stored_consent(c.project_id, c.unit_id, c.complainant_phone)
+    phone = mobile(c.complainant_phone)
+    decided = (stored is True if agreed is None else bool(agreed))
+    if decided and phone is None:
+        if agreed is None:
+            decided = False  # a landline: nothing to send to
+        else:
+            raise ConsentRefused(_("The complainant's number is not a mobile number: SMS cannot reach it."))
+    if decided:
+        db.session.add(ResidentConsent(complaint_id=c.id, phone=phone, agreed_at=clock_now(),
+                                       recorded_by_id=actor.user.id if actor.user else None))
+    record(actor, COMPLAINT_DECISIONS[0] if decided else COMPLAINT_DECISIONS[1], "complaint", c.id, c.project_id,
+           phone=c.complainant_phone, stored=stored, changed=decided != bool(stored), at_intake=True)
     return decided
 
 

@@ -1,6 +1,6 @@
 """SMS to residents, who have no account: for a repair order whose contact agreed (consent.py) the
 private status link at intake, the appointment confirmed (dispatched with its time) or moved, and
-"the technician is on the way"; for a complaint, its reply, when the complainant's contact agreed.
+"the technician is on the way"; for a complaint, its reply, when the complainant agreed at intake.
 
 Each message is a ResidentMessage row and its one delivery, in the transaction of the change. Times
 are kept as UTC ISO text and shown, when sent, in the project's zone; the text is rendered in the
@@ -114,9 +114,13 @@ def appointment_moved(order: RepairOrder) -> ResidentMessage | None:
 
 
 def tell_complainant(c: Complaint, kind: str, **params) -> ResidentMessage | None:
-    """In the caller's transaction: an SMS to the complainant, if their contact agreed to messages."""
+    """In the caller's transaction: an SMS to the complainant, if they agreed at intake (a complaint
+    taken before intake decided: if their contact agreed to messages)."""
+    agreed = consent.complaint_consent(c)
+    if agreed is not None:
+        return _queue(c.project_id, agreed.phone, kind, complaint=c, **params)
     phone = consent.mobile(c.complainant_phone)
-    if phone is None or consent.stored_consent(c.project_id, c.unit_id, phone) is not True:
+    if phone is None or consent.decided_at_intake(c) or consent.stored_consent(c.project_id, c.unit_id, phone) is not True:
         return None
     return _queue(c.project_id, phone, kind, complaint=c, **params)
 
