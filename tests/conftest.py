@@ -76,14 +76,33 @@ def migrated(database_url, instance_path) -> str:
 def _empty_tables(db) -> None:
     """Every table empty and its ids starting at 1 again, as on a new database. Only the tables that
     hold rows are emptied, with DELETE: a TRUNCATE of all 55 tables took PostgreSQL most of a second
-    per test; this takes a few milliseconds."""
+    per test; this takes a few milliseconds. A request of the previous browser test may still be
+    running on the live server: on PostgreSQL the tables are locked first (it finishes, or one of the
+    two is told of a deadlock), and the emptying is tried again."""
+    import time
+
+    from sqlalchemy.exc import OperationalError
+    for attempt in range(5):
+        try:
+            _empty_tables_once(db)
+            return
+        except OperationalError:
+            db.session.rollback()
+            if attempt == 4:
+                raise
+            time.sleep(0.2 * (attempt + 1))
+
+
+def _empty_tables_once(db) -> None:
     tables = [t.name for t in reversed(db.metadata.sorted_tables)]  # children before their parents
     probe = " UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables)
-    held = set(db.session.scalars(db.text(probe)))
-    for name in tables:
-        if name in held:
-            db.session.execute(db.text(f'DELETE FROM "{name}"'))
-    if db.engine.dialect.name == "postgresql":  # a sequence moves on even when its insert rolled back
+    held = [t for t in tables if t in set(db.session.scalars(db.text(probe)))]
+    postgres = db.engine.dialect.name == "postgresql"
+    if postgres and held:
+        db.session.execute(db.text("LOCK TABLE " + ", ".join(f'"{t}"' for t in held) + " IN ACCESS EXCLUSIVE MODE"))
+    for name in held:
+        db.session.execute(db.text(f'DELETE FROM "{name}"'))
+    if postgres:  # a sequence moves on even when its insert rolled back
         used = db.session.scalars(db.text(
             "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename) FROM pg_sequences"
             " WHERE schemaname = current_schema() AND last_value IS NOT NULL")).all()

@@ -194,7 +194,7 @@ def test_a_serious_complaint_from_the_phone_to_its_closing(org, depts, contexts,
                                                           Deadline.kind == "serious_result"))
     assert serious.breached_at is not None and serious.met_late
     told = db.session.scalars(db.select(User.username).join(Notification, Notification.user_id == User.id)
-                              .where(Notification.kind == "deadline_escalate")).all()
+                              .where(Notification.kind == "deadline_escalate").order_by(Notification.id)).all()
     assert told == ["cs_supervisor"]
 
 

@@ -209,7 +209,7 @@ def test_a_job_reassigned_while_offline_is_refused_and_kept_in_needs_attention(o
     expect(attention).to_contain_text("改派")
     shot(page, "offline-reassigned-conflict", full_page=False)
     fresh()
-    refused = db.session.scalars(db.select(RefusedAction)).all()
+    refused = db.session.scalars(db.select(RefusedAction).order_by(RefusedAction.id)).all()
     assert [r.action for r in refused] == ["tick"], [(r.action, r.message, r.received_at, r.happened_at) for r in refused]
     assert counts(order.id).get("check") is None
 

@@ -62,7 +62,7 @@ def test_a_disabled_accounts_phone_hands_its_steps_to_the_desk_and_forgets_every
     assert any("停用" in m for m in dialogs), dialogs
 
     fresh()
-    refused = db.session.scalars(db.select(RefusedAction)).all()
+    refused = db.session.scalars(db.select(RefusedAction).order_by(RefusedAction.id)).all()
     assert [(r.action, r.status_code, r.order_id) for r in refused] == [("tick", 403, order.id)]
     assert refused[0].happened_at is not None
     assert db.session.get(RepairOrder, order.id).state == "accepted"  # not applied

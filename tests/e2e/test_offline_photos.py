@@ -73,7 +73,7 @@ def test_a_photo_taken_offline_reaches_the_server_once_when_the_signal_returns(o
     go_online(context, page)
     wait_synced(page, answered=1)
     fresh()
-    rows = db.session.scalars(db.select(Photo).where(Photo.order_id == order.id)).all()
+    rows = db.session.scalars(db.select(Photo).where(Photo.order_id == order.id).order_by(Photo.id)).all()
     assert [p.kind for p in rows] == ["before"]
     with Image.open(path_of("photos", rows[0].sha256)) as img:
         assert max(img.size) == 1600

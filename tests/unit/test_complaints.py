@@ -577,7 +577,7 @@ def test_each_decision_is_an_audit_event(kit):
     c = _closed_valid(kit)
     assert actions(c) == ["take", "register", "forward", "assign", "classify", "record", "action_set",
                           "action_done", "action_verified", "result", "reply", "close"]
-    events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.subject_type == "complaint")).all()
+    events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.subject_type == "complaint").order_by(AuditEvent.id)).all()
     assert all(e.actor_id for e in events)
 
 

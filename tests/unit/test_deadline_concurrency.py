@@ -28,7 +28,7 @@ def test_three_watchers_at_once_announce_each_breach_and_level_exactly_once(app,
     for minute in range(10):  # appointments at 15:00 ... 15:09
         start = sh("15:00") + timedelta(minutes=minute)
         make_order(technician=tech, appointment_start=start, appointment_end=sh("17:00"))
-    deadline_ids = db.session.scalars(db.select(Deadline.id)).all()
+    deadline_ids = db.session.scalars(db.select(Deadline.id).order_by(Deadline.id)).all()
     assert len(deadline_ids) == 30
     db.session.remove()  # no snapshot of ours may hide what the workers commit
 

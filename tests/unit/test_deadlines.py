@@ -99,7 +99,7 @@ def test_emergency_arrival_breaches_after_15_minutes(org, emergency_at_1445):
     assert notices(emergency_at_1445) == [(0, "warn"), (1, "breach")]
     # first link: the technician and the clerk who dispatched
     assert told("deadline_breach") == ["technician", "clerk"]
-    events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "deadline_breach")).all()
+    events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "deadline_breach").order_by(AuditEvent.id)).all()
     assert [(e.subject_id, e.actor_label, e.changes["deadline"]) for e in events] == [
         (emergency_at_1445.id, "system", "emergency_arrival")]
 
@@ -294,7 +294,7 @@ def test_an_offline_arrival_synced_after_the_breach_withdraws_it(org, emergency_
     arrive(emergency_at_1445, sh("14:58"))  # the phone's time, synced from the basement at 15:03
     d = the_deadline(emergency_at_1445)
     assert (d.met_at, d.breached_at, d.met_late) == (sh("14:58"), None, False)
-    actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.action.like("deadline%"))).all()
+    actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.action.like("deadline%")).order_by(AuditEvent.id)).all()
     assert actions == ["deadline_breach", "deadline_breach_withdrawn"]
 
 

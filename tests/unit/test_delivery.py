@@ -176,7 +176,7 @@ def test_two_workers_claiming_at_once_send_each_delivery_exactly_once(tech, org,
         for i in range(300):
             notify(people[i % 3], "repair_dispatched", number=f"BX-20261127-{i:04d}", unit="3栋2单元1201",
                    urgency="emergency")
-    ids = db.session.scalars(db.select(Delivery.id)).all()
+    ids = db.session.scalars(db.select(Delivery.id).order_by(Delivery.id)).all()
     assert len(ids) == 300
     db.session.remove()
     results = run_together("tests.unit.delivery_worker", instance_path,

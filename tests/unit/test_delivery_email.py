@@ -75,7 +75,7 @@ def test_the_daily_digest_is_made_once_at_8_and_mailed_to_the_managers(manager, 
     assert make_digests(sh("08:00")) == 2  # P1 and P2
     assert make_digests(sh("08:05")) == 0  # once a day, whoever asks
     assert db.session.scalar(db.select(db.func.count()).select_from(DigestDay)) == 2
-    told = db.session.scalars(db.select(Notification).where(Notification.kind == "daily_digest")).all()
+    told = db.session.scalars(db.select(Notification).where(Notification.kind == "daily_digest").order_by(Notification.id)).all()
     assert {n.user_id for n in told} == {db.session.merge(org.users[r]).id
                                          for r in ("dept_head", "cs_supervisor", "project_manager")}
     assert told[0].params["new_repairs"] == 1

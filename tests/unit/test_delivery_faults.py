@@ -65,7 +65,7 @@ def test_a_flaky_gateway_and_a_killed_worker_lose_nothing_and_repeat_at_most_the
             break
         at += timedelta(hours=1)
     db.session.expire_all()
-    rows = db.session.scalars(db.select(Delivery)).all()
+    rows = db.session.scalars(db.select(Delivery).order_by(Delivery.id)).all()
     assert len(rows) == N and {d.state for d in rows} <= {S.DELIVERED, S.FAILED}  # none lost, none stuck
     assert all(d.last_error for d in rows if d.state == S.FAILED)
     # what reached the technician: each notice once — the retries after a timeout the gateway had in

@@ -33,7 +33,7 @@ def test_an_emergency_repairs_breach_and_escalations_go_to_the_group_of_the_tech
     for minutes in (16, 26, 46, 90):  # breach (the technician), then the CS supervisor, then the manager
         tick(clock() + timedelta(minutes=minutes))
         worker.run(at=clock() + timedelta(minutes=minutes))
-    told = db.session.scalars(db.select(User.username).join(Notification, Notification.user_id == User.id)).all()
+    told = db.session.scalars(db.select(User.username).join(Notification, Notification.user_id == User.id).order_by(Notification.id)).all()
     assert {"technician", "cs_supervisor", "project_manager"} <= set(told)  # people in three departments
     assert len(robots.robot) == 3 and {key for key, _body in robots.robot} == {"robot-key-eng"}
 

@@ -102,7 +102,7 @@ def test_a_refused_offline_action_is_kept_for_the_desk(org, job, as_role, clock)
     assert r.status_code == 409
     assert "改派" in r.get_data(as_text=True) or "reassigned" in r.get_data(as_text=True)
     accept(b, job)  # replayed: still one record
-    refused = db.session.scalars(db.select(RefusedAction)).all()
+    refused = db.session.scalars(db.select(RefusedAction).order_by(RefusedAction.id)).all()
     assert len(refused) == 1 and refused[0].order_id == job.id and refused[0].action == "accept"
     page = as_role("clerk").get(f"/desk/repairs/{job.number}").get_data(as_text=True)
     assert refused[0].message in page

@@ -25,7 +25,7 @@ def test_forty_clerks_in_two_processes_get_the_days_numbers_1_to_40_each_once(ap
     assert [r["errors"] for r in results] == [[]] * PROCESSES
     assert max(r["began"] for r in results) < min(r["ended"] for r in results), "the processes did not overlap"
 
-    orders = db.session.scalars(db.select(RepairOrder).where(RepairOrder.project_id == project_id)).all()
+    orders = db.session.scalars(db.select(RepairOrder).where(RepairOrder.project_id == project_id).order_by(RepairOrder.id)).all()
     numbers = [o.number for o in orders]
     assert len(orders) == PROCESSES * THREADS
     assert len(set(numbers)) == len(numbers)
@@ -36,5 +36,5 @@ def test_forty_clerks_in_two_processes_get_the_days_numbers_1_to_40_each_once(ap
     assert (counter.day.isoformat(), counter.last) == ("2026-11-27", PROCESSES * THREADS)
 
     created = db.session.scalars(db.select(AuditEvent.subject_id).where(
-        AuditEvent.subject_type == "repair_order", AuditEvent.action == "create")).all()
+        AuditEvent.subject_type == "repair_order", AuditEvent.action == "create").order_by(AuditEvent.id)).all()
     assert sorted(created) == sorted(o.id for o in orders)

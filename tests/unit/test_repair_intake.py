@@ -28,7 +28,7 @@ def test_each_project_counts_its_own_day(org, make_order, clock):
 def test_intake_writes_an_audit_event_in_the_same_transaction(org, make_order, clock):
     order = make_order()
     events = db.session.scalars(db.select(AuditEvent).where(
-        AuditEvent.subject_type == "repair_order", AuditEvent.subject_id == order.id)).all()
+        AuditEvent.subject_type == "repair_order", AuditEvent.subject_id == order.id).order_by(AuditEvent.id)).all()
     assert [e.action for e in events] == ["create"]
     assert events[0].address == "127.0.0.1"
     assert events[0].actor_id == org.users["clerk"].id
@@ -74,7 +74,7 @@ def test_dispatch_notifies_the_technician(org, make_order, clock):
     tech = org.users["technician"]
     order = make_order(technician=tech)
     assert order.state == "dispatched" and order.technician_id == tech.id
-    notes = db.session.scalars(db.select(Notification).where(Notification.user_id == tech.id)).all()
+    notes = db.session.scalars(db.select(Notification).where(Notification.user_id == tech.id).order_by(Notification.id)).all()
     assert [n.kind for n in notes] == ["repair_dispatched"]
     assert notes[0].params["number"] == order.number
 

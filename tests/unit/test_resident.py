@@ -51,7 +51,7 @@ def test_a_token_carries_at_least_128_random_bits_and_only_its_digest_is_stored(
     assert len(set(tokens)) == 50
     for token in tokens:
         assert len(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))) * 8 >= 128
-    stored = db.session.scalars(db.select(ResidentLink.digest)).all()
+    stored = db.session.scalars(db.select(ResidentLink.digest).order_by(ResidentLink.id)).all()
     assert set(stored) == {svc.digest(t) for t in tokens}
     everything = " ".join(str(e.changes) for e in db.session.scalars(db.select(AuditEvent)))
     assert not any(t in everything or t in stored for t in tokens)
@@ -70,7 +70,7 @@ def test_revoke_all_and_issue_a_new_link_ends_every_live_link(clerk, order):
     _link, new = svc.reissue(clerk, fresh(order))
     assert [svc.resolve(t) for t in old] == [None, None]
     assert svc.resolve(new) is not None
-    actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.subject_id == order.id)).all()
+    actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.subject_id == order.id).order_by(AuditEvent.id)).all()
     assert actions.count("resident_link_revoke") == 2 and actions.count("resident_link_issue") == 3
 
 

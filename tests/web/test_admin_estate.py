@@ -84,5 +84,5 @@ def test_the_admin_chooses_the_projects_common_facility_categories_and_intake_pr
     proposal = clerk.get(f"/desk/repairs/charge-proposal?unit_id={org.units[0].id}&category=common_facility")\
         .get_data(as_text=True)
     assert not re.search(r'value="common"\s+checked', proposal)
-    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "repair_category_change")).all()[-1]
+    event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "repair_category_change").order_by(AuditEvent.id)).all()[-1]
     assert event.changes["common_parts"] == [True, False]

@@ -152,5 +152,5 @@ def test_the_change_replayed_from_the_offline_outbox_happens_once(org, home, mak
     key = {"Idempotency-Key": "0f8fad5b-d9cb-469f-a165-70867728950e"}
     assert b.post(f"/tech/jobs/{order.number}/change_charge", data, headers=key).status_code == 303
     assert b.post(f"/tech/jobs/{order.number}/change_charge", data, headers=key).status_code == 303
-    events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "charge_change")).all()
+    events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == "charge_change").order_by(AuditEvent.id)).all()
     assert len(events) == 1 and db.session.get(RepairOrder, order.id).charge_type == "paid"

@@ -69,7 +69,7 @@ def test_jobs_are_marked_claimed_then_paid_and_each_mark_is_audited(org, estate,
     assert b.post("/desk/claims/mark", {"order": str(order.id), "to": "claimed"}).status_code == 303
     assert b.post("/desk/claims/mark", {"order": str(order.id), "to": "paid"}).status_code == 303
     assert db.session.scalar(db.select(CostClaim)).state == "paid"
-    actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.action.like("claim_%"))).all()
+    actions = db.session.scalars(db.select(AuditEvent.action).where(AuditEvent.action.like("claim_%")).order_by(AuditEvent.id)).all()
     assert actions == ["claim_claimed", "claim_paid"]
     assert "claimed" not in b.get("/desk/claims/?state=open").get_data(as_text=True).split("claims-total")[1]
 

@@ -373,7 +373,7 @@ def test_every_complaint_notice_reads_as_a_sentence(kit, as_role, clock):
     kit.result(c)
     kit.reply(c, "dissatisfied")
     from wuye.notifications.messages import text
-    notes = db.session.scalars(db.select(Notification)).all()
+    notes = db.session.scalars(db.select(Notification).order_by(Notification.id)).all()
     kinds = {n.kind for n in notes}
     assert {"complaint_received", "complaint_reported", "complaint_escalated", "complaint_forwarded",
             "complaint_assigned", "complaint_review", "complaint_confirm", "complaint_action_set",

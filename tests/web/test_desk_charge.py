@@ -41,7 +41,7 @@ def _change(browser, order, charge_type: str, reason: str):
 
 
 def _events(action: str) -> list[AuditEvent]:
-    return db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action)).all()
+    return db.session.scalars(db.select(AuditEvent).where(AuditEvent.action == action).order_by(AuditEvent.id)).all()
 
 
 def _tech(org) -> Actor:
