@@ -11,7 +11,9 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from .. import money
+from flask_wtf.csrf import generate_csrf
+
+from .. import fast_fields, money
 from ..clock import now as clock_now
 from ..desk.forms import appointment_days, window_times
 from ..services.orgs import window_choices
@@ -96,6 +98,7 @@ def job_context(order: RepairOrder) -> dict:
         "acceptance_form": f.AcceptanceForm(prefix="acc"), "payment_form": f.PaymentForm(prefix="pay"),
         "step_form": f.StepForm(prefix="s"), "charge_form": f.ChargeForm(prefix="charge"),
         "free": charging.is_free(order.charge_type),
+        "ff": fast_fields, "csrf": generate_csrf(),  # the fields written in Python, the token found once
         # the state machine and its words, for the offline page to move on before the server answers
         "transitions": {**{n: t.target for n, t in svc.REPAIR.transitions.items()
                            if Role.TECHNICIAN in t.roles and t.target},

@@ -1,0 +1,89 @@
+"""The `field` and `radios` macros of templates/_macros/forms.html, written in Python for the
+technician's job page: it holds every step's form (the offline page needs them all), ~35 fields,
+and each went through a Jinja macro, WTForms' render_field/meta/widget chain and a lazy label
+translated again per use. Text inputs, text areas, check boxes and radios are written here
+directly from the field's name, value and flags; anything else is left to its WTForms widget.
+tests/unit/test_render_speed.py holds the output to the macros'."""
+from __future__ import annotations
+
+from markupsafe import Markup, escape
+from wtforms import fields as wf
+
+from .widgets import html_params
+
+_TEXT = (wf.StringField,)  # and the project's parsed fields (formkit), all StringField's kind
+_INPUT_FLAGS = ("required", "maxlength", "minlength", "pattern")
+_AREA_FLAGS = ("required", "maxlength", "minlength")
+
+
+def _flags(f, names, kwargs: dict) -> None:
+    flags = f.flags
+    for name in names:
+        if name not in kwargs:
+            value = getattr(flags, name, None)
+            if value is not None and value is not False:
+                kwargs[name] = value
+
+
+def widget(f, **kwargs) -> Markup:
+    """What `f(**kwargs)` writes, for the plain kinds of field."""
+    kwargs.setdefault("id", f.id)
+    if isinstance(f, wf.TextAreaField):
+        _flags(f, _AREA_FLAGS, kwargs)
+        return Markup(f"<textarea {html_params(name=f.name, **kwargs)}>\r\n{escape(f._value())}</textarea>")
+    if isinstance(f, wf.BooleanField):
+        if f.data:
+            kwargs["checked"] = True
+        kwargs.setdefault("type", "checkbox")
+        if "value" not in kwargs:
+            kwargs["value"] = f._value()
+        _flags(f, ("required",), kwargs)
+        return Markup(f"<input {html_params(name=f.name, **kwargs)}>")
+    if isinstance(f, _TEXT) and type(f.widget).__name__ == "TextInput":
+        kwargs.setdefault("type", "text")
+        if "value" not in kwargs:
+            kwargs["value"] = f._value()
+        _flags(f, _INPUT_FLAGS, kwargs)
+        return Markup(f"<input {html_params(name=f.name, **kwargs)}>")
+    return f(**kwargs)
+
+
+def field(f, hint=None, class_: str = "", **kwargs) -> Markup:
+    errors = f.errors
+    out = [f'<div class="field {escape(class_)} {"has-error" if errors else ""}">',
+           f'<label for="{escape(f.id)}">{f.label.text}</label>']
+    describedby = f"{f.id}-error" if errors else (f"{f.id}-hint" if hint else False)
+    out.append(widget(f, aria_invalid="true" if errors else False, aria_describedby=describedby, **kwargs))
+    if hint:
+        out.append(f'<small class="hint" id="{escape(f.id)}-hint">{escape(hint)}</small>')
+    out.extend(f'<small class="error" id="{escape(f.id)}-error">{escape(e)}</small>' for e in errors)
+    out.append("</div>")
+    return Markup("\n".join(out))
+
+
+def radios(f, class_: str = "") -> Markup:
+    errors = f.errors
+    out = [f'<fieldset class="field radios {escape(class_)} {"has-error" if errors else ""}">',
+           f"<legend>{escape(f.label.text)}</legend>"]
+    required = bool(getattr(f.flags, "required", False))
+    name, value, prefix, coerce = f.name, f.data, f.id, f.coerce
+    opts = []
+    for i, choice in enumerate(f.choices):
+        attrs = {"id": f"{prefix}-{i}", "type": "radio", "value": choice.value, **(choice.render_kw or {})}
+        if required:
+            attrs["required"] = True
+        if coerce(choice.value) == value:
+            attrs["checked"] = True
+        opts.append(f'<label class="radio"><input {html_params(name=name, **attrs)}> {escape(choice.label)}</label>')
+    out.append("".join(opts))
+    out.extend(f'<small class="error">{escape(e)}</small>' for e in errors)
+    out.append("</fieldset>")
+    return Markup("\n".join(out))
+
+
+def csrf(form, token: str) -> Markup:
+    """`{{ form.csrf_token }}` with the request's token found once."""
+    if getattr(form, "csrf_token", None) is None:  # CSRF switched off
+        return Markup("")
+    name = form.csrf_token.name
+    return Markup(f'<input id="{escape(name)}" name="{escape(name)}" type="hidden" value="{escape(token)}">')
