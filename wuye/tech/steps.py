@@ -4,8 +4,9 @@ with the message when refused)."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 
-from flask import Blueprint, abort, request, send_file, url_for
+from flask import Blueprint, abort, g, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -80,13 +81,14 @@ def _cannot_fix_form(project: Project) -> f.CannotFixForm:
 def job_context(order: RepairOrder) -> dict:
     project = db.session.get(Project, order.project_id)
     visit = svc.current_visit(order)
-    quotes = db.session.scalars(select(Quote).where(Quote.order_id == order.id).order_by(Quote.revision)).all()
     photos = photos_of(order)
+    price_list, labour_rate = quoting.price_list_and_labour_rate(order.project_id)
+    g.timezone = project.timezone  # the job's project is the technician's: its times need no second look-up
     return {
         "order": order, "project": project, "visit": visit, "checklist": svc.CHECKLIST,
         "allowed": svc.REPAIR.available(order.state, Role.TECHNICIAN),
-        "quote": quoting.accepted_quote(order), "quotes": quotes,
-        "price_list": quoting.price_list(order.project_id), "labour_rate": quoting.labour_rate(order.project_id),
+        "quote": quoting.accepted_quote(order),
+        "price_list": price_list, "labour_rate": labour_rate,
         "notes": db.session.scalars(select(WorkNote).where(WorkNote.order_id == order.id).order_by(WorkNote.id)).all(),
         "photos": photos, "photos_by_kind": by_kind(photos),
         "sheet": dispatch_sheet.latest_sheet(order),
@@ -103,12 +105,17 @@ def job_context(order: RepairOrder) -> dict:
         "transitions": {**{n: t.target for n, t in svc.REPAIR.transitions.items()
                            if Role.TECHNICIAN in t.roles and t.target},
                         "no_charge": svc.REPAIR.target("pay")},
-        "step_states": svc.REPAIR.sources,
+        "step_states": _step_states,
         "preparation_length": deadlines.rule_for(order.project_id, "preparation").length,
         "state_labels": {k: str(v) for k, v in STATES.items()},
         # the outbox keys this page already includes: the phone re-applies only the others
         "applied_keys": applied_keys(order),
     }
+
+
+@lru_cache(maxsize=64)
+def _step_states(*names: str) -> list[str]:
+    return tuple(svc.REPAIR.sources(*names))
 
 
 def applied_keys(order: RepairOrder) -> list[str]:
