@@ -82,8 +82,7 @@ def radios(f, class_: str = "") -> Markup:
 
 
 def csrf(form, token: str) -> Markup:
-    """`{{ form.csrf_token }}` with the request's token found once."""
-    if getattr(form, "csrf_token", None) is None:  # CSRF switched off
-        return Markup("")
-    name = form.csrf_token.name
-    return Markup(f'<input id="{escape(name)}" name="{escape(name)}" type="hidden" value="{escape(token)}">')
+    """`{{ form.csrf_token }}` with the request's token found once (the form itself may be built
+    without its CSRF field: it is only shown)."""
+    name = escape(f"{form._prefix}csrf_token")
+    return Markup(f'<input id="{name}" name="{name}" type="hidden" value="{escape(token)}">')

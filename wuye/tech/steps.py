@@ -4,7 +4,6 @@ with the message when refused)."""
 from __future__ import annotations
 
 from datetime import datetime
-from functools import lru_cache
 
 from flask import Blueprint, abort, g, request, send_file, url_for
 from flask_babel import gettext as _
@@ -41,6 +40,7 @@ from ..services.audit import history, record
 from ..services.repairs.uploads import path_of
 from ..web import actor
 from . import forms as f
+from . import job_html
 
 bp = Blueprint("job", __name__, url_prefix="/tech/jobs")
 
@@ -71,8 +71,11 @@ def _was_mine(order: RepairOrder) -> bool:
                if e.action in ("dispatch", "reassign"))
 
 
+_SHOWN = {"csrf": False}
+
+
 def _cannot_fix_form(project: Project) -> f.CannotFixForm:
-    form = f.CannotFixForm(prefix="cf")
+    form = f.CannotFixForm(prefix="cf", meta=_SHOWN)
     form.next_date.choices = options(appointment_days(local_day(clock_now(), project.timezone)))
     form.next_window.choices = options(window_choices(project.id))
     return form
@@ -83,6 +86,7 @@ def job_context(order: RepairOrder) -> dict:
     visit = svc.current_visit(order)
     photos = photos_of(order)
     price_list, labour_rate = quoting.price_list_and_labour_rate(order.project_id)
+    csrf = generate_csrf()
     g.timezone = project.timezone  # the job's project is the technician's: its times need no second look-up
     return {
         "order": order, "project": project, "visit": visit, "checklist": svc.CHECKLIST,
@@ -94,28 +98,24 @@ def job_context(order: RepairOrder) -> dict:
         "sheet": dispatch_sheet.latest_sheet(order),
         "invoice": db.session.scalar(select(Invoice).where(Invoice.order_id == order.id)),
         "deadline": deadlines.running_by_subject("repair_order", [order.id]).get(order.id),
-        "door_form": f.DoorForm(prefix="door"), "quote_form": f.QuoteForm(prefix="q"),
-        "note_form": f.NoteForm(prefix="note"), "photo_form": f.PhotoForm(prefix="photo"),
-        "pause_form": f.PauseForm(prefix="pause"), "cannot_fix_form": _cannot_fix_form(project),
-        "acceptance_form": f.AcceptanceForm(prefix="acc"), "payment_form": f.PaymentForm(prefix="pay"),
-        "step_form": f.StepForm(prefix="s"), "charge_form": f.ChargeForm(prefix="charge"),
+        # shown, never validated here: the page writes each form's CSRF input itself (fast_fields.csrf)
+        "door_form": f.DoorForm(prefix="door", meta=_SHOWN), "quote_form": f.QuoteForm(prefix="q", meta=_SHOWN),
+        "note_form": f.NoteForm(prefix="note", meta=_SHOWN), "photo_form": f.PhotoForm(prefix="photo", meta=_SHOWN),
+        "pause_form": f.PauseForm(prefix="pause", meta=_SHOWN), "cannot_fix_form": _cannot_fix_form(project),
+        "acceptance_form": f.AcceptanceForm(prefix="acc", meta=_SHOWN),
+        "payment_form": f.PaymentForm(prefix="pay", meta=_SHOWN), "charge_form": f.ChargeForm(prefix="charge", meta=_SHOWN),
         "free": charging.is_free(order.charge_type),
-        "ff": fast_fields, "csrf": generate_csrf(),  # the fields written in Python, the token found once
+        "ff": fast_fields, "csrf": csrf,  # the fields written in Python, the token found once
+        **job_html.helpers(order.state, order.number, csrf),
         # the state machine and its words, for the offline page to move on before the server answers
         "transitions": {**{n: t.target for n, t in svc.REPAIR.transitions.items()
                            if Role.TECHNICIAN in t.roles and t.target},
                         "no_charge": svc.REPAIR.target("pay")},
-        "step_states": _step_states,
         "preparation_length": deadlines.rule_for(order.project_id, "preparation").length,
         "state_labels": {k: str(v) for k, v in STATES.items()},
         # the outbox keys this page already includes: the phone re-applies only the others
         "applied_keys": applied_keys(order),
     }
-
-
-@lru_cache(maxsize=64)
-def _step_states(*names: str) -> list[str]:
-    return tuple(svc.REPAIR.sources(*names))
 
 
 def applied_keys(order: RepairOrder) -> list[str]:
