@@ -76,16 +76,22 @@ def test_the_job_pages_fields_written_in_python_read_as_the_form_macros_write_th
               '{% if kind == "radios" %}{{ radios(x, class_=c) }}{% elif kind == "field" %}'
               '{{ field(x, hint=h, class_=c, **kw) }}{% else %}{{ x(**kw) }}{% endif %}')
     forms = [(f.DoorForm, "door"), (f.ChargeForm, "charge"), (f.QuoteForm, "q"), (f.NoteForm, "note"),
-             (f.PhotoForm, "photo"), (f.PauseForm, "pause"), (f.AcceptanceForm, "acc"), (f.PaymentForm, "pay")]
+             (f.PhotoForm, "photo"), (f.PauseForm, "pause"), (f.AcceptanceForm, "acc"), (f.PaymentForm, "pay"),
+             (f.CannotFixForm, "cf")]
     filled = {"door-shoe_choice": "slippers", "door-furniture_consent": "y", "charge-reason": 'misuse "<b>" & co',
               "q-labour_hours": "1.5", "note-text": "line 1\nline <2>", "photo-kind": "after", "pause-reason": "锤子",
-              "acc-demonstrated": "y", "pay-method": "wechat", "pay-amount": "12.50", "pay-receipt_no": "R-1"}
+              "acc-demonstrated": "y", "pay-method": "wechat", "pay-amount": "12.50", "pay-receipt_no": "R-1",
+              "cf-next_date": "2026-12-03", "cf-next_window": "10:00-12:00"}
     for data in ({}, filled):
         with app.test_request_context("/", method="POST", data=data):
             session["lang"] = locale
             refresh()
             for form_cls, prefix in forms:
                 form = form_cls(prefix=prefix, meta={"csrf": False})
+                if prefix == "cf":
+                    from wuye.formkit import options
+                    form.next_date.choices = options([("", "—"), ("2026-12-02", "12-02 <today>"), ("2026-12-03", "12-03")])
+                    form.next_window.choices = options([("", "—"), ("10:00-12:00", "10:00-12:00")])
                 for x in form:
                     if x.type in ("HiddenField", "FileField", "CSRFTokenField"):
                         continue

@@ -7,6 +7,7 @@ from functools import lru_cache
 from flask import url_for
 from markupsafe import Markup, escape
 
+from ..i18n import money
 from ..services.repairs import technician as svc
 
 
@@ -14,6 +15,14 @@ from ..services.repairs import technician as svc
 def step_states(*names: str) -> tuple[str, ...]:
     """The states any of these steps may be taken from (the workflow's, computed once per process)."""
     return tuple(svc.REPAIR.sources(*names))
+
+
+def price_options(price_list) -> Markup:
+    """The price list's options, written once: each of the quote's three material lines repeats them."""
+    return Markup("".join(
+        f'<option value="{p.id}" data-name="{escape(p.name)}" data-unit="{escape(p.unit)}" '
+        f'data-price="{p.price_fen / 100:.2f}">{escape(p.name)} · {escape(money(p.price_fen))}/{escape(p.unit)}</option>'
+        for p in price_list))
 
 
 def helpers(state: str, number: str, csrf: str) -> dict:

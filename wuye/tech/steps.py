@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from flask_wtf.csrf import generate_csrf
 
@@ -50,7 +51,7 @@ def my_job(number: str) -> RepairOrder:
 
     One exception: a step sent for a job that was this technician's and has been reassigned
     (typically from the offline outbox) is told so (409), so the phone can explain it."""
-    order = db.session.scalar(select(RepairOrder).where(
+    order = db.session.scalar(select(RepairOrder).options(joinedload(RepairOrder.unit)).where(  # the page's title
         RepairOrder.project_id == current_user.project_id, RepairOrder.number == number))
     if order is not None and order.technician_id != current_user.id and request.method == "POST" \
             and _was_mine(order):
@@ -92,7 +93,7 @@ def job_context(order: RepairOrder) -> dict:
         "order": order, "project": project, "visit": visit, "checklist": svc.CHECKLIST,
         "allowed": svc.REPAIR.available(order.state, Role.TECHNICIAN),
         "quote": quoting.accepted_quote(order),
-        "price_list": price_list, "labour_rate": labour_rate,
+        "price_list": price_list, "price_options": job_html.price_options(price_list), "labour_rate": labour_rate,
         "notes": db.session.scalars(select(WorkNote).where(WorkNote.order_id == order.id).order_by(WorkNote.id)).all(),
         "photos": photos, "photos_by_kind": by_kind(photos),
         "sheet": dispatch_sheet.latest_sheet(order),
