@@ -10,14 +10,24 @@ _wtforms_html_params = core.html_params
 _QUOTE, _QUOTED = Markup('"'), Markup("&quot;")
 
 
+_KEYS: dict[str, tuple[str, str]] = {}  # a keyword's attribute name, cleaned (and escaped) once per process
+
+
+def _key(k: str) -> tuple[str, str]:
+    names = _KEYS.get(k)
+    if names is None:
+        clean = core.clean_key(k)
+        names = _KEYS[k] = (clean, str(escape(clean)))
+    return names
+
+
 def html_params(**kwargs) -> Markup:
     params = []
     for k, v in sorted(kwargs.items()):
-        k = core.clean_key(k)
         if v is True:
-            params.append(k)
+            params.append(_key(k)[0])
         elif v is not False:
-            params.append(f'{escape(k)}="{escape(v).replace(_QUOTE, _QUOTED)}"')
+            params.append(f'{_key(k)[1]}="{escape(v).replace(_QUOTE, _QUOTED)}"')
     return Markup(" ".join(params))
 
 

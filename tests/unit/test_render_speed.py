@@ -58,3 +58,52 @@ def test_wtforms_messages_are_in_the_readers_language(app):
         session["lang"] = "en"
         refresh()
         assert translations.gettext("Not a valid integer value.") == "Not a valid integer value."
+
+
+def _squeezed(html) -> str:
+    import re
+    return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", str(html))).strip()
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_the_job_pages_fields_written_in_python_read_as_the_form_macros_write_them(app, locale):
+    """Every field of every step's form, empty, filled in and with an error, as the macros write it."""
+    from flask import render_template_string, session
+
+    from wuye import fast_fields
+    from wuye.tech import forms as f
+    macros = ('{% from "_macros/forms.html" import field, radios %}'
+              '{% if kind == "radios" %}{{ radios(x, class_=c) }}{% elif kind == "field" %}'
+              '{{ field(x, hint=h, class_=c, **kw) }}{% else %}{{ x(**kw) }}{% endif %}')
+    forms = [(f.DoorForm, "door"), (f.ChargeForm, "charge"), (f.QuoteForm, "q"), (f.NoteForm, "note"),
+             (f.PhotoForm, "photo"), (f.PauseForm, "pause"), (f.AcceptanceForm, "acc"), (f.PaymentForm, "pay"),
+             (f.CannotFixForm, "cf")]
+    filled = {"door-shoe_choice": "slippers", "door-furniture_consent": "y", "charge-reason": 'misuse "<b>" & co',
+              "q-labour_hours": "1.5", "note-text": "line 1\nline <2>", "photo-kind": "after", "pause-reason": "锤子",
+              "acc-demonstrated": "y", "pay-method": "wechat", "pay-amount": "12.50", "pay-receipt_no": "R-1",
+              "cf-next_date": "2026-12-03", "cf-next_window": "10:00-12:00"}
+    for data in ({}, filled):
+        with app.test_request_context("/", method="POST", data=data):
+            session["lang"] = locale
+            refresh()
+            for form_cls, prefix in forms:
+                form = form_cls(prefix=prefix, meta={"csrf": False})
+                if prefix == "cf":
+                    from wuye.formkit import options
+                    form.next_date.choices = options([("", "—"), ("2026-12-02", "12-02 <today>"), ("2026-12-03", "12-03")])
+                    form.next_window.choices = options([("", "—"), ("10:00-12:00", "10:00-12:00")])
+                for x in form:
+                    if x.type in ("HiddenField", "FileField", "CSRFTokenField"):
+                        continue
+                    for errors, hint, kw in (([], None, {}), (["Wrong <here>"], "a hint", {"autocomplete": "off"})):
+                        x.errors = errors
+                        if x.type == "RadioField":
+                            pairs = [(render_template_string(macros, kind="radios", x=x, c="big"),
+                                      fast_fields.radios(x, class_="big"))]
+                        else:
+                            pairs = [(render_template_string(macros, kind="field", x=x, c="", h=hint, kw=kw),
+                                      fast_fields.field(x, hint=hint, **kw)),
+                                     (render_template_string(macros, kind="widget", x=x, kw=kw),
+                                      fast_fields.widget(x, **kw))]
+                        for slow, fast in pairs:
+                            assert _squeezed(fast) == _squeezed(slow), (x.name, data)

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, abort, request, send_file, url_for
+from flask import Blueprint, abort, g, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
-from .. import money
+from flask_wtf.csrf import generate_csrf
+
+from .. import fast_fields, money
 from ..clock import now as clock_now
 from ..desk.forms import appointment_days, window_times
 from ..services.orgs import window_choices
@@ -38,6 +41,7 @@ from ..services.audit import history, record
 from ..services.repairs.uploads import path_of
 from ..web import actor
 from . import forms as f
+from . import job_html
 
 bp = Blueprint("job", __name__, url_prefix="/tech/jobs")
 
@@ -47,7 +51,7 @@ def my_job(number: str) -> RepairOrder:
 
     One exception: a step sent for a job that was this technician's and has been reassigned
     (typically from the offline outbox) is told so (409), so the phone can explain it."""
-    order = db.session.scalar(select(RepairOrder).where(
+    order = db.session.scalar(select(RepairOrder).options(joinedload(RepairOrder.unit)).where(  # the page's title
         RepairOrder.project_id == current_user.project_id, RepairOrder.number == number))
     if order is not None and order.technician_id != current_user.id and request.method == "POST" \
             and _was_mine(order):
@@ -68,8 +72,11 @@ def _was_mine(order: RepairOrder) -> bool:
                if e.action in ("dispatch", "reassign"))
 
 
+_SHOWN = {"csrf": False}
+
+
 def _cannot_fix_form(project: Project) -> f.CannotFixForm:
-    form = f.CannotFixForm(prefix="cf")
+    form = f.CannotFixForm(prefix="cf", meta=_SHOWN)
     form.next_date.choices = options(appointment_days(local_day(clock_now(), project.timezone)))
     form.next_window.choices = options(window_choices(project.id))
     return form
@@ -78,29 +85,33 @@ def _cannot_fix_form(project: Project) -> f.CannotFixForm:
 def job_context(order: RepairOrder) -> dict:
     project = db.session.get(Project, order.project_id)
     visit = svc.current_visit(order)
-    quotes = db.session.scalars(select(Quote).where(Quote.order_id == order.id).order_by(Quote.revision)).all()
     photos = photos_of(order)
+    price_list, labour_rate = quoting.price_list_and_labour_rate(order.project_id)
+    csrf = generate_csrf()
+    g.timezone = project.timezone  # the job's project is the technician's: its times need no second look-up
     return {
         "order": order, "project": project, "visit": visit, "checklist": svc.CHECKLIST,
         "allowed": svc.REPAIR.available(order.state, Role.TECHNICIAN),
-        "quote": quoting.accepted_quote(order), "quotes": quotes,
-        "price_list": quoting.price_list(order.project_id), "labour_rate": quoting.labour_rate(order.project_id),
+        "quote": quoting.accepted_quote(order),
+        "price_list": price_list, "price_options": job_html.price_options(price_list), "labour_rate": labour_rate,
         "notes": db.session.scalars(select(WorkNote).where(WorkNote.order_id == order.id).order_by(WorkNote.id)).all(),
         "photos": photos, "photos_by_kind": by_kind(photos),
         "sheet": dispatch_sheet.latest_sheet(order),
         "invoice": db.session.scalar(select(Invoice).where(Invoice.order_id == order.id)),
         "deadline": deadlines.running_by_subject("repair_order", [order.id]).get(order.id),
-        "door_form": f.DoorForm(prefix="door"), "quote_form": f.QuoteForm(prefix="q"),
-        "note_form": f.NoteForm(prefix="note"), "photo_form": f.PhotoForm(prefix="photo"),
-        "pause_form": f.PauseForm(prefix="pause"), "cannot_fix_form": _cannot_fix_form(project),
-        "acceptance_form": f.AcceptanceForm(prefix="acc"), "payment_form": f.PaymentForm(prefix="pay"),
-        "step_form": f.StepForm(prefix="s"), "charge_form": f.ChargeForm(prefix="charge"),
+        # shown, never validated here: the page writes each form's CSRF input itself (fast_fields.csrf)
+        "door_form": f.DoorForm(prefix="door", meta=_SHOWN), "quote_form": f.QuoteForm(prefix="q", meta=_SHOWN),
+        "note_form": f.NoteForm(prefix="note", meta=_SHOWN), "photo_form": f.PhotoForm(prefix="photo", meta=_SHOWN),
+        "pause_form": f.PauseForm(prefix="pause", meta=_SHOWN), "cannot_fix_form": _cannot_fix_form(project),
+        "acceptance_form": f.AcceptanceForm(prefix="acc", meta=_SHOWN),
+        "payment_form": f.PaymentForm(prefix="pay", meta=_SHOWN), "charge_form": f.ChargeForm(prefix="charge", meta=_SHOWN),
         "free": charging.is_free(order.charge_type),
+        "ff": fast_fields, "csrf": csrf,  # the fields written in Python, the token found once
+        **job_html.helpers(order.state, order.number, csrf),
         # the state machine and its words, for the offline page to move on before the server answers
         "transitions": {**{n: t.target for n, t in svc.REPAIR.transitions.items()
                            if Role.TECHNICIAN in t.roles and t.target},
                         "no_charge": svc.REPAIR.target("pay")},
-        "step_states": svc.REPAIR.sources,
         "preparation_length": deadlines.rule_for(order.project_id, "preparation").length,
         "state_labels": {k: str(v) for k, v in STATES.items()},
         # the outbox keys this page already includes: the phone re-applies only the others

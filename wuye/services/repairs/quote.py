@@ -45,6 +45,15 @@ def price_list(project_id: int) -> list[PriceItem]:
         .order_by(PriceItem.name)))
 
 
+def price_list_and_labour_rate(project_id: int) -> tuple[list[PriceItem], int]:
+    """price_list and labour_rate in one query (the job page shows both)."""
+    items = db.session.scalars(select(PriceItem).where(
+        PriceItem.project_id == project_id, PriceItem.kind.in_(("material", "labour")), PriceItem.active.is_(True))
+        .order_by(PriceItem.name, PriceItem.id)).all()
+    labour = next((i for i in items if i.kind == "labour"), None)
+    return [i for i in items if i.kind == "material"], labour.price_fen if labour else 0
+
+
 def compute(project_id: int, q: QuoteInput) -> tuple[int, int, int, list[tuple[QuoteLineInput, int | None, int]]]:
     """(labour, materials, total, lines with list price and amount) in fen, checked; the rounding
     is wuye.money's, the one the phone previews."""
