@@ -39,7 +39,7 @@ def actions(c) -> list[str]:
 def test_any_employee_of_the_project_takes_a_complaint(kit, role):
     c = kit.take(by=role)
     assert (c.number, c.state, c.received_by_id) == ("TS-20261127-0001", "received", kit.org.users[role].id)
-    assert actions(c) == ["take"]
+    assert actions(c) == ["take", "complainant_sms_refused"]  # no SMS: nobody on file agreed, nor at intake
 
 
 def test_the_administrator_is_no_employee_and_takes_none(kit):
@@ -137,7 +137,7 @@ def test_customer_service_registers_it_in_the_work_log_and_forwards_a_normal_com
     assert [(f.mode, f.to) for f in c.forwardings] == [("phone", "工程部")]
     assert [d.name for d in c.departments] == ["工程部"]
     assert told("complaint_forwarded") == ["dept_head"]
-    assert actions(c) == ["take", "register", "forward", "assign"]
+    assert actions(c) == ["take", "complainant_sms_refused", "register", "forward", "assign"]
 
 
 def test_a_normal_complaint_may_be_forwarded_in_person(kit):
@@ -292,7 +292,7 @@ def test_a_complaint_from_the_same_unit_within_30_days_is_a_suggested_repeat(kit
     assert second.repeat_status == "suggested"
     assert [e.number for e in second.earlier] == [first.number]
     assert told("complaint_repeat") == ["clerk", "cs_supervisor"]
-    assert actions(second) == ["take", "repeat_suggested"]
+    assert actions(second) == ["take", "complainant_sms_refused", "repeat_suggested"]
 
 
 def test_repeated_complaints_from_a_household_are_found_across_categories(kit, clock):
@@ -391,7 +391,7 @@ def test_registering_a_suggested_repeat_as_repeated_confirms_it(kit, clock):
     second = kit.register(kit.take(), severity="serious", criteria=["repeated"])
     assert (second.repeat_status, second.severity, second.criteria) == ("confirmed", "serious", ["repeated"])
     assert second.repeat_decided_by.username == "clerk" and second.repeat_reason
-    assert actions(second) == ["take", "repeat_suggested", "register", "repeat_confirmed", "forward", "assign"]
+    assert actions(second) == ["take", "complainant_sms_refused", "repeat_suggested", "register", "repeat_confirmed", "forward", "assign"]
     assert "serious_result" in running(second)
 
 
@@ -575,8 +575,8 @@ def test_an_invalid_complaint_closes_once_explained(kit):
 
 def test_each_decision_is_an_audit_event(kit):
     c = _closed_valid(kit)
-    assert actions(c) == ["take", "register", "forward", "assign", "classify", "record", "action_set",
-                          "action_done", "action_verified", "result", "reply", "close"]
+    assert actions(c) == ["take", "complainant_sms_refused", "register", "forward", "assign", "classify", "record",
+                          "action_set", "action_done", "action_verified", "result", "reply", "close"]
     events = db.session.scalars(db.select(AuditEvent).where(AuditEvent.subject_type == "complaint").order_by(AuditEvent.id)).all()
     assert all(e.actor_id for e in events)
 
