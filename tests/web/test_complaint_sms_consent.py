@@ -32,6 +32,13 @@ def test_the_box_is_ticked_for_a_number_whose_contact_agreed_on_file(kit, as_rol
     assert "checked" in _box(page) and "此联系人已同意接收短信" in page
 
 
+def test_a_unit_id_that_cannot_be_one_is_no_unit_and_the_box_still_follows_the_number(kit, as_role, org):
+    b = as_role("staff")
+    for bad in ("9" * 30, "2147483648", "-1", "abc"):
+        r = b.get(f"/complaints/consent?complainant_phone={OWNER}&unit_id={bad}")
+        assert r.status_code == 200 and 'id="sms_consent"' in _html(r), bad
+
+
 def test_the_box_is_unticked_for_a_number_not_on_file_a_refusal_or_a_landline(kit, as_role, org):
     b = as_role("staff")
     page = _html(b.get("/complaints/consent?complainant_phone=13700000000"))

@@ -16,6 +16,7 @@ from ..htmx import redirect_to, render
 from ..i18n import zone
 from ..models import Department, Unit
 from ..permissions import roles
+from ..numbers import arg_id
 from ..services import DomainError
 from ..services.complaints import board as boards, intake as service
 from ..services.delivery import consent
@@ -78,7 +79,7 @@ def sms_consent():
     to messages on file and SMS can reach it."""
     project = current_project()
     phone = request.args.get("complainant_phone", "")[:30]
-    unit_id = request.args.get("unit_id", type=int)
+    unit_id = arg_id(request.args, "unit_id")  # an id too large for the column is no unit, not a 500
     unit = db.session.get(Unit, unit_id) if unit_id else None
     unit_id = unit.id if unit is not None and unit.project_id == project.id else None
     stored = _stored(project, unit_id, phone)
