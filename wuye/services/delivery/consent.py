@@ -53,17 +53,25 @@ def order_consent(order: RepairOrder) -> ResidentConsent | None:
     return db.session.scalar(select(ResidentConsent).where(ResidentConsent.order_id == order.id))
 
 
+def _decision(stored: bool | None, agreed: bool | None, number: str | None,
+              landline_message: str) -> tuple[bool, str | None]:
+    """(decided, the mobile number) for one intake: the desk's choice, else what is on file; a landline
+    gets nothing by default and is refused when ticked."""
+    decided = stored is True if agreed is None else bool(agreed)
+    phone = mobile(number)
+    if decided and phone is None:
+        if agreed is not None:
+            raise ConsentRefused(landline_message)
+        decided = False  # a landline: nothing to send to
+    return decided, phone
+
+
 def decide_at_intake(actor: Actor, order: RepairOrder, agreed: bool | None) -> bool:
     """In create_order's transaction: the desk's decision for this order (None: the stored consent of
     the contact with the order's number). A decision against the stored consent is audited as such."""
     stored = stored_consent(order.project_id, order.unit_id, order.contact_phone)
-    decided = stored is True if agreed is None else bool(agreed)
-    phone = mobile(order.contact_phone)
-    if decided and phone is None:
-        if agreed is None:
-            decided = False  # a landline: nothing to send to
-        else:
-            raise ConsentRefused(_("The contact's number is not a mobile number: SMS cannot reach it."))
+    decided, phone = _decision(stored, agreed, order.contact_phone,
+                               _("The contact's number is not a mobile number: SMS cannot reach it."))
     if decided:
         db.session.add(ResidentConsent(order_id=order.id, phone=phone, agreed_at=clock_now(),
                                        recorded_by_id=actor.user.id if actor.user else None))
@@ -96,13 +104,8 @@ def decide_for_complaint(actor: Actor, c: Complaint, agreed: bool | None) -> boo
     if not c.complainant_phone:
         return False
     stored = stored_consent(c.project_id, c.unit_id, c.complainant_phone)
-    phone = mobile(c.complainant_phone)
-    decided = (stored is True if agreed is None else bool(agreed))
-    if decided and phone is None:
-        if agreed is None:
-            decided = False  # a landline: nothing to send to
-        else:
-            raise ConsentRefused(_("The complainant's number is not a mobile number: SMS cannot reach it."))
+    decided, phone = _decision(stored, agreed, c.complainant_phone,
+                               _("The complainant's number is not a mobile number: SMS cannot reach it."))
     if decided:
         db.session.add(ResidentConsent(complaint_id=c.id, phone=phone, agreed_at=clock_now(),
                                        recorded_by_id=actor.user.id if actor.user else None))
