@@ -117,16 +117,31 @@
     return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
   }
 
+  /* The strip never jumps the page under a finger: a step sent within SHOW_PENDING_MS is not
+     listed at all, and once the banner or the list has appeared on a page it stays (saying "0"
+     or "the signal is back") until the technician leaves the page. Only the signal going, or a
+     step that waits, makes it grow. */
+  var SHOW_PENDING_MS = 2000, shown = { banner: false, outbox: false }, showLater = null;
   function render() {
-    var banner = strip.querySelector(".offline-banner");
-    banner.hidden = navigator.onLine;
-    banner.textContent = msg.msgOffline + " " + msg.msgLastSync + ": " + when(localStorage.getItem("wuye.lastSync"));
+    var banner = strip.querySelector(".offline-banner"), offline = !navigator.onLine;
+    if (offline) shown.banner = true;
+    banner.hidden = !shown.banner;
+    banner.classList.toggle("back-online", !offline);
+    banner.textContent = (offline ? msg.msgOffline : msg.msgBackOnline) + " " + msg.msgLastSync + ": " +
+      when(localStorage.getItem("wuye.lastSync"));
     return Promise.all([all("outbox"), all("attention")]).then(function (res) {
       var items = res[0].filter(mine), refused = res[1].filter(mine), failing = items.filter(function (i) { return (i.tries || 0) >= SHOW_AFTER; });
       counts.pending = items.length;
       counts.attention = refused.length + failing.length;
-      var box = strip.querySelector(".outbox"), list = box.querySelector("ul");
-      box.hidden = items.length === 0;
+      var box = strip.querySelector(".outbox"), list = box.querySelector("ul"), now = Date.now(), oldest = null;
+      items.forEach(function (i) {
+        var at = Date.parse(i.created) || now;
+        if (oldest === null || at < oldest) oldest = at;
+      });
+      if (offline || (oldest !== null && now - oldest >= SHOW_PENDING_MS)) shown.outbox = true;
+      clearTimeout(showLater);
+      if (!shown.outbox && oldest !== null) showLater = setTimeout(render, oldest + SHOW_PENDING_MS - now + 10);
+      box.hidden = !shown.outbox;
       box.querySelector(".outbox-title").textContent = msg.msgPending + " (" + items.length + ")";
       list.innerHTML = "";
       items.forEach(function (item) {
@@ -312,8 +327,30 @@
   /* After a sync, show what the server now knows — unless the technician is mid-way through
      something (typing, a signature) that swapping the page would wipe. No navigation, so no tap
      is lost; steps taken meanwhile are applied again on top. */
+  var pressedAt = 0, afterPress = null;  // a press whose release never came counts for 5 s at most
+  document.addEventListener("pointerdown", function () { pressedAt = Date.now(); }, true);
+  ["pointerup", "pointercancel"].forEach(function (name) {
+    document.addEventListener(name, function () { pressedAt = 0; }, true);
+  });
+  function pressed() { return pressedAt > 0 && Date.now() - pressedAt < 5000; }
   function refreshJob() {
     if (!jobEl) return Promise.resolve();
+    if (pressed()) {
+      /* a finger (or the mouse) is down on the page: the button under it must still be there when
+         it lifts, or the tap is lost. Asked again shortly after it lifts; the tap's own step, if
+         any, makes that copy stale and its replay refreshes instead. */
+      if (!afterPress) {
+        afterPress = function () {
+          document.removeEventListener("pointerup", afterPress, true);
+          document.removeEventListener("pointercancel", afterPress, true);
+          afterPress = null;
+          setTimeout(function () { if (!replaying) refreshJob(); }, 300);
+        };
+        document.addEventListener("pointerup", afterPress, true);
+        document.addEventListener("pointercancel", afterPress, true);
+      }
+      return Promise.resolve();
+    }
     var asked = counts.done;  // a step answered while the copy was on its way makes the copy stale
     return fetch(location.pathname, { credentials: "same-origin" }).then(function (res) {
       if (!res.ok || res.redirected) return null;
@@ -324,6 +361,7 @@
     }).then(function (html) {
       if (!html || replaying || counts.done !== asked) return;  // the next replay's end refreshes
       if (window.wuyeJob && window.wuyeJob.busy(jobEl)) return;
+      if (pressed()) return refreshJob();  // pressed while the copy was on its way: after the tap
       var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("job");
       if (!fresh) return;
       var adopted = document.importNode(fresh, true);
@@ -388,7 +426,7 @@
   reapply().then(render).then(replay).then(cacheJobs);
   window.wuyeOutbox = {
     replay: replay, all: all, put: put, del: del, clear: clear, render: render, me: me, bare: bare,
-    cacheJobs: cacheJobs,
+    cacheJobs: cacheJobs, refresh: refreshJob,
     get pending() { return counts.pending; },
     get attention() { return counts.attention; },
     get done() { return counts.done; },
