@@ -30,3 +30,14 @@ accesslog = os.environ.get("WUYE_ACCESS_LOG", "-")
 errorlog = "-"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 proc_name = "wuye"
+
+
+def post_worker_init(worker):
+    """What the app built while starting (SQLAlchemy's mappers and metadata, the catalogs, the
+    compiled templates: ~165,000 objects) is kept out of the garbage collector's passes. Otherwise
+    every full pass walks them all, a pause of a few ms every few hundred requests: measured on the
+    desk board fragment, the mean request went from 7.5 to 6.4 ms and the order page's from 11.4 to
+    10.0 ms (in-process, bench/http.py --profile), the median unchanged."""
+    import gc
+    gc.collect()
+    gc.freeze()

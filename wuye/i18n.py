@@ -158,6 +158,24 @@ def when(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm", tz: str | None =
     return value.astimezone(zone(tz) if tz else _viewer_zone()).strftime(pattern)
 
 
+def formatter(fmt: str, tz: str | None = None):
+    """`when` with its pattern and zone found once: a writer of many rows calls the result per cell."""
+    pattern = numeric_pattern(fmt)
+    if pattern is None:
+        return lambda value: when(value, fmt, tz)
+    zone_ = zone(tz) if tz else _viewer_zone()
+
+    def format_(value: datetime | None) -> str:
+        if value is None:
+            return ""
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        if value.year < 1000:
+            return when(value, fmt, tz)
+        return value.astimezone(zone_).strftime(pattern)
+    return format_
+
+
 def html_lang() -> str:
     from flask_babel import get_locale
     locale = get_locale()

@@ -11,7 +11,7 @@ from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
 from ..deadlines import badge_html
-from ..i18n import when
+from ..i18n import formatter
 from ..labels import STATES, URGENCIES, category_label, label
 from ..serving import number_url
 
@@ -25,10 +25,12 @@ class RowWriter:
         self.deadlines, self.feedback = deadlines, feedback
         self.soon = f'<span class="muted">{escape(str(SOON))}</span>'
         self.lowest = str(LOWEST)
+        self.day_time, self.time = formatter("MM-dd HH:mm"), formatter("HH:mm")
 
     def __call__(self, o) -> Markup:
+        """o: a row of services.repairs.board.search."""
         if o.appointment_start:
-            appointment = f'{when(o.appointment_start, "MM-dd HH:mm")}–{when(o.appointment_end, "HH:mm")}'
+            appointment = f'{self.day_time(o.appointment_start)}–{self.time(o.appointment_end)}'
         else:
             appointment = self.soon
         d = self.deadlines.get(o.id)
@@ -37,14 +39,14 @@ class RowWriter:
                  f'title="{escape(self.lowest % {"n": f.lowest})}">{escape(f.overall)}/5</span>') if f else ""
         return Markup(
             f'<tr>\n        <td><a href="{escape(number_url("desk.order", o.number))}">{escape(o.number)}</a></td>\n'
-            f'        <td>{escape(o.unit.label)}<div class="muted small">{escape(o.contact_name)} · '
+            f'        <td>{escape(o.unit_label)}<div class="muted small">{escape(o.contact_name)} · '
             f'{escape(o.contact_phone)}</div></td>\n'
             f'        <td>{escape(category_label(o.category))}<div class="muted small">'
             f'{escape(do_truncate(self.env, o.description, 24))}</div></td>\n'
             f'        <td><span class="tag tag-{escape(o.urgency)}">{escape(label(URGENCIES, o.urgency))}</span></td>\n'
             f'        <td>{appointment}</td>\n'
-            f'        <td>{escape(o.technician.name) if o.technician else "—"}</td>\n'
+            f'        <td>{escape(o.technician_name) if o.technician_name else "—"}</td>\n'
             f'        <td><span class="tag state-{escape(o.state)}">{escape(label(STATES, o.state))}</span></td>\n'
             f'        <td>{badge_html(d) if d else ""}</td>\n'
             f'        <td>{score}</td>\n'
-            f'        <td>{when(o.created_at, "MM-dd HH:mm")}</td>\n      </tr>\n')
+            f'        <td>{self.day_time(o.created_at)}</td>\n      </tr>\n')

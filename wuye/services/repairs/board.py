@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import aliased, selectinload
 
 from ...clock import now as clock_now
 from ...extensions import db
-from ...models import Project, RepairOrder, Unit, UnitContact
+from ...models import Project, RepairOrder, Unit, UnitContact, User
 from ..deadlines.table import overdue_subjects
 
 
@@ -69,14 +69,27 @@ def query(project: Project, f: BoardFilter):
     return _text_filter(stmt, project, f)
 
 
-def search(project: Project, f: BoardFilter, limit: int) -> tuple[list[RepairOrder], int | None]:
-    """One page of orders, newest first, and the cursor of the next page (None at the end)."""
+# what a row of the board shows (rows, not ORM objects: fifty a page, each with its unit and
+# technician, cost more to build as objects than to write), with the unit's label and the
+# technician's name joined in
+ROW_COLUMNS = (RepairOrder.id, RepairOrder.number, RepairOrder.contact_name, RepairOrder.contact_phone,
+               RepairOrder.category, RepairOrder.description, RepairOrder.urgency, RepairOrder.appointment_start,
+               RepairOrder.appointment_end, RepairOrder.state, RepairOrder.created_at)
+_TECHNICIAN = aliased(User)  # made once: an alias built per request costs more than the query
+
+
+def search(project: Project, f: BoardFilter, limit: int) -> tuple[list, int | None]:
+    """One page of orders, newest first — rows of ROW_COLUMNS + unit_label, technician_name — and
+    the cursor of the next page (None at the end)."""
     stmt = query(project, f)
     if f.before:
         stmt = stmt.where(RepairOrder.id < f.before)
-    stmt = stmt.order_by(RepairOrder.id.desc()).limit(limit + 1).options(
-        joinedload(RepairOrder.unit), joinedload(RepairOrder.technician))
-    rows = list(db.session.scalars(stmt).unique())
+    stmt = (stmt.with_only_columns(*ROW_COLUMNS, Unit.label.label("unit_label"),
+                                   _TECHNICIAN.name.label("technician_name"), maintain_column_froms=False)
+            .join_from(RepairOrder, Unit, Unit.id == RepairOrder.unit_id)
+            .outerjoin(_TECHNICIAN, _TECHNICIAN.id == RepairOrder.technician_id)
+            .order_by(RepairOrder.id.desc()).limit(limit + 1))
+    rows = db.session.execute(stmt).all()
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, (rows[-1].id if more and rows else None)
