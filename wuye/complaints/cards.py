@@ -11,7 +11,7 @@ from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
 from ..deadlines import badge_html
-from ..i18n import when
+from ..i18n import formatter
 from ..labels import label
 from ..serving import number_url
 from . import labels
@@ -31,6 +31,7 @@ class CardWriter:
         self.choices = handler_choices  # the supervisor names the handler from a card
         self.options: dict[int, str] = {}
         self.csrf = escape(generate_csrf()) if handler_choices is not None else ""
+        self.received = formatter("MM-dd HH:mm")
 
     def _options(self, handler_id: int | None) -> str:
         key = handler_id or 0
@@ -79,7 +80,7 @@ class CardWriter:
             f'<li class="ccard{" ccard-serious" if c.severity == "serious" else ""}">'
             f'<a href="{escape(number_url("complaints.show", c.number))}" class="ccard-link">'
             f'<span class="ccard-top"><strong class="mono">{escape(c.number)}</strong>'
-            f'<span class="muted small">{when(c.received_at, "MM-dd HH:mm")}</span></span>'
+            f'<span class="muted small">{self.received(c.received_at)}</span></span>'
             f'<span class="ccard-who">{who}</span>'
             f'<span class="ccard-text">{escape(do_truncate(self.env, c.content, 46))}</span></a>'
             f'<span class="ccard-tags">{"".join(tags)}</span>{deadline}{foot}</li>\n')

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 
 from markupsafe import Markup, escape
 
-from ..i18n import gettext_once, request_cache, request_translations, when
+from ..i18n import formatter, gettext_once, request_cache, request_translations
 from ..services.deadlines import table as deadlines
 from ..services.deadlines.table import ASSIGNEE, DISPATCHER, REGISTRAR
 
@@ -43,6 +43,7 @@ class _BadgeWords:
         self.overdue = ugettext("overdue by %(time)s")
         self.left = ugettext("%(time)s left")
         self.kinds: dict[str, Markup] = {}
+        self.at = formatter("MM-dd HH:mm")  # the pattern and zone found once, not per badge
 
     def kind(self, code: str) -> Markup:
         word = self.kinds.get(code)
@@ -70,7 +71,7 @@ def badge_html(d, with_kind: bool = True) -> Markup:
     words = _badge_words()
     b = deadlines.badge(d, words.now)
     kind = words.kind(b.kind)
-    due = escape(words.due % {"at": when(b.due_at, "MM-dd HH:mm")})
+    due = escape(words.due % {"at": words.at(b.due_at)})
     if b.tone == "late":
         text = escape(words.overdue % {"time": duration(b.overdue)})
     else:

@@ -26,6 +26,14 @@ class RowWriter:
         self.soon = f'<span class="muted">{escape(str(SOON))}</span>'
         self.lowest = str(LOWEST)
         self.day_time, self.time = formatter("MM-dd HH:mm"), formatter("HH:mm")
+        self.words: dict = {}  # (table, code) → the escaped word: a page has a few of each
+
+    def word(self, table: dict | None, code: str) -> str:
+        key = (id(table), code)
+        w = self.words.get(key)
+        if w is None:
+            w = self.words[key] = str(escape(category_label(code) if table is None else label(table, code)))
+        return w
 
     def __call__(self, o) -> Markup:
         """o: a row of services.repairs.board.search."""
@@ -41,12 +49,12 @@ class RowWriter:
             f'<tr>\n        <td><a href="{escape(number_url("desk.order", o.number))}">{escape(o.number)}</a></td>\n'
             f'        <td>{escape(o.unit_label)}<div class="muted small">{escape(o.contact_name)} · '
             f'{escape(o.contact_phone)}</div></td>\n'
-            f'        <td>{escape(category_label(o.category))}<div class="muted small">'
+            f'        <td>{self.word(None, o.category)}<div class="muted small">'
             f'{escape(do_truncate(self.env, o.description, 24))}</div></td>\n'
-            f'        <td><span class="tag tag-{escape(o.urgency)}">{escape(label(URGENCIES, o.urgency))}</span></td>\n'
+            f'        <td><span class="tag tag-{escape(o.urgency)}">{self.word(URGENCIES, o.urgency)}</span></td>\n'
             f'        <td>{appointment}</td>\n'
             f'        <td>{escape(o.technician_name) if o.technician_name else "—"}</td>\n'
-            f'        <td><span class="tag state-{escape(o.state)}">{escape(label(STATES, o.state))}</span></td>\n'
+            f'        <td><span class="tag state-{escape(o.state)}">{self.word(STATES, o.state)}</span></td>\n'
             f'        <td>{badge_html(d) if d else ""}</td>\n'
             f'        <td>{score}</td>\n'
             f'        <td>{self.day_time(o.created_at)}</td>\n      </tr>\n')

@@ -3,11 +3,12 @@ its figures, a complaint's timeline. Nothing here changes anything."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, exists, false, func, literal_column, or_, select, union_all
+from sqlalchemy import and_, bindparam, exists, false, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import aliased, selectinload
 
 from ...clock import now as clock_now
@@ -47,16 +48,30 @@ def _in_department(department_id: int):
     return or_(Complaint.id.in_(involved), Complaint.responsible_department_id == department_id)
 
 
+def _scope_kind(user: User) -> str:
+    if user.role in SEE_ALL:
+        return "all"
+    if user.role == Role.DEPT_HEAD:
+        return "department" if user.department_id else "handler"
+    return "none"
+
+
+def _scope(kind: str, project_id, user_id, department_id):
+    """The rule of `scope` for a kind of reader; the values may be bound parameters (the default
+    board's statements are built once and reused, see _default_statements)."""
+    if kind == "all":
+        return Complaint.project_id == project_id
+    if kind in ("department", "handler"):
+        mine = Complaint.handler_id == user_id
+        if kind == "department":
+            mine = or_(mine, _in_department(department_id))
+        return and_(Complaint.project_id == project_id, mine)
+    return false()
+
+
 def scope(user: User):
     """The complaints this user's board shows (see complaint_access for the same rule per complaint)."""
-    if user.role in SEE_ALL:
-        return Complaint.project_id == user.project_id
-    if user.role == Role.DEPT_HEAD:
-        mine = Complaint.handler_id == user.id
-        if user.department_id:
-            mine = or_(mine, _in_department(user.department_id))
-        return and_(Complaint.project_id == user.project_id, mine)
-    return false()
+    return _scope(_scope_kind(user), user.project_id, user.id, user.department_id)
 
 
 def _overdue(project_id: int, now: datetime):
@@ -156,7 +171,30 @@ def _ranked(where: list, order, limit: int):
              .where(*where).subquery())
     ranked = select(inner, func.row_number().over(partition_by=inner.c.state, order_by=order(inner.c)).label("rn"),
                     func.count().over(partition_by=inner.c.state).label("total")).subquery()
-    return db.session.execute(select(ranked).where(ranked.c.rn <= limit).order_by(ranked.c.rn)).all()
+    return select(ranked).where(ranked.c.rn <= limit).order_by(ranked.c.rn)
+
+
+OPEN_STATES = [s for s in COLUMNS if s != ComplaintState.CLOSED]
+
+
+def _open_order(c):
+    return c.due.nulls_last(), c.received_at, c.id
+
+
+def _closed_order(c):
+    return c.closed_at.desc(), c.id.desc()
+
+
+@lru_cache(maxsize=256)
+def _default_statements(kind: str, open_limit: int, closed_limit: int):
+    """The board as it opens all day (no filter), for a kind of reader: its two statements built
+    once per process with the reader and the time as bound parameters. Building them cost more than
+    running them (~3 ms a request: a few hundred SQL elements and their cache key)."""
+    where = [Complaint.project_id == bindparam("project_id"),
+             _scope(kind, bindparam("project_id"), bindparam("user_id"), bindparam("department_id"))]
+    return (_ranked([*where, Complaint.state.in_(OPEN_STATES)], _open_order, open_limit),
+            _ranked([*where, Complaint.state == ComplaintState.CLOSED, Complaint.closed_at >= bindparam("closed_since")],
+                    _closed_order, closed_limit))
 
 
 def board(project: Project, user: User, f: BoardFilter, pages: dict[str, int] | None = None,
@@ -166,15 +204,21 @@ def board(project: Project, user: User, f: BoardFilter, pages: dict[str, int] | 
     last CLOSED_SHOWN days, latest first. Two queries: the open columns, the closed one (read by
     index ranges: the open states whole, the closed one since CLOSED_SHOWN, not all its history)."""
     now = now or clock_now()
-    where = _filtered(project, user, f, now)
     shown = {state: max(1, min((pages or {}).get(state, 1), MAX_PAGES)) for state in COLUMNS}
-    open_states = [s for s in COLUMNS if s != ComplaintState.CLOSED]
-    rows = _ranked([*where, Complaint.state.in_(open_states)],
-                   lambda c: (c.due.nulls_last(), c.received_at, c.id), PER_COLUMN * max(shown.values()))
+    open_limit = PER_COLUMN * max(shown[s] for s in OPEN_STATES)
+    closed_limit = PER_COLUMN * shown[ComplaintState.CLOSED]
     from . import board_figures
-    recent = [] if board_figures.filtered(f) else [Complaint.closed_at >= now - CLOSED_SHOWN]  # a figure: all
-    rows += _ranked([*where, Complaint.state == ComplaintState.CLOSED, *recent],
-                    lambda c: (c.closed_at.desc(), c.id.desc()), PER_COLUMN * shown[ComplaintState.CLOSED])
+    if replace(f, q=(f.q or "").strip() or None) == BoardFilter():  # the board as it opens
+        statements = _default_statements(_scope_kind(user), open_limit, closed_limit)
+        params = {"project_id": project.id, "user_id": user.id, "department_id": user.department_id,
+                  "closed_since": now - CLOSED_SHOWN}
+    else:
+        where = _filtered(project, user, f, now)
+        recent = [] if board_figures.filtered(f) else [Complaint.closed_at >= now - CLOSED_SHOWN]  # a figure: all
+        statements = (_ranked([*where, Complaint.state.in_(OPEN_STATES)], _open_order, open_limit),
+                      _ranked([*where, Complaint.state == ComplaintState.CLOSED, *recent], _closed_order, closed_limit))
+        params = {}
+    rows = [row for stmt in statements for row in db.session.execute(stmt, params)]
     columns = {state: Column(state, [], 0, n) for state, n in shown.items()}
     for row in rows:
         col = columns[row.state]
@@ -200,6 +244,16 @@ def card_deadlines(ids: list[int]) -> dict[int, Any]:
     warning, breach; `running` is true), not ORM objects."""
     if not ids:
         return {}
+    out: dict[int, Any] = {}
+    for row in db.session.execute(_card_deadlines_statement(), {"ids": ids}):
+        out.setdefault(row.complaint_id, row)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _card_deadlines_statement():
+    """Built once (the ids are an expanding parameter): building it cost as much as running it."""
+    ids = bindparam("ids", expanding=True)
     cols = (Deadline.kind, Deadline.due_at, Deadline.warn_at, Deadline.breached_at, Deadline.met_at,
             Deadline.closed_at, literal_column("1").label("running"))
     own = select(Deadline.subject_id.label("complaint_id"), *cols).where(
@@ -207,10 +261,7 @@ def card_deadlines(ids: list[int]) -> dict[int, Any]:
     actions = (select(CorrectiveAction.complaint_id, *cols)
                .join(CorrectiveAction, CorrectiveAction.id == Deadline.subject_id)
                .where(*_running("corrective_action"), CorrectiveAction.complaint_id.in_(ids)))
-    out: dict[int, Any] = {}
-    for row in db.session.execute(union_all(own, actions).order_by("due_at")):
-        out.setdefault(row.complaint_id, row)
-    return out
+    return union_all(own, actions).order_by("due_at")
 
 
 def received_by(user: User, limit: int = 100) -> list[Complaint]:
