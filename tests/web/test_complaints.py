@@ -155,6 +155,15 @@ def test_a_department_head_sees_the_complaints_of_the_department(kit, as_role):
     assert b.get(f"/complaints/{theirs.number}").status_code == 404
 
 
+def test_each_reader_of_the_board_sees_their_own_project_even_as_the_boards_statement_is_reused(kit, as_role):
+    """The board as it opens is one statement per kind of reader, built once with the reader as a
+    parameter: a clerk of another project opening it right after gets their project, not this one."""
+    c = kit.take()
+    assert c.number in html(as_role("clerk").get("/complaints/"))
+    assert c.number not in html(as_role("p2_clerk").get("/complaints/"))
+    assert c.number in html(as_role("clerk").get("/complaints/"))
+
+
 def test_an_employee_sees_only_the_complaints_they_are_part_of(kit, as_role):
     c = kit.take(by="staff")
     assert as_role("staff").get(f"/complaints/{c.number}").status_code == 200
