@@ -35,7 +35,7 @@ ASSETS = [
     "js/offline-guard.js",
     "js/gallery.js",
     "js/push.js",
-    "vendor/htmx-2.0.11/htmx.min.js",
+    "js/poll.js",
     "vendor/signature_pad-5.1.4/signature_pad.umd.min.js",
     "icons/tech-192.png",
     "icons/tech-512.png",
