@@ -117,11 +117,12 @@
     return ("0" + d.getHours()).slice(-2) + ":" + ("0" + d.getMinutes()).slice(-2);
   }
 
-  /* The strip never jumps the page under a finger: a step sent within SHOW_PENDING_MS is not
-     listed at all, and once the banner or the list has appeared on a page it stays (saying "0"
-     or "the signal is back") until the technician leaves the page. Only the signal going, or a
-     step that waits, makes it grow. */
-  var SHOW_PENDING_MS = 2000, shown = { banner: false, outbox: false }, showLater = null;
+  /* The strip never jumps the page under a finger: while the steps go through (each answered
+     within SHOW_PENDING_MS, however many wait their turn behind it) nothing is listed, and once the
+     banner or the list has appeared on a page it stays (saying "0" or "the signal is back") until
+     the technician leaves the page. Only the signal going, a step that failed, or one the server
+     has not answered for SHOW_PENDING_MS makes it grow. */
+  var SHOW_PENDING_MS = 2000, shown = { banner: false, outbox: false }, showLater = null, sendingSince = 0;
   function render() {
     var banner = strip.querySelector(".offline-banner"), offline = !navigator.onLine;
     if (offline) shown.banner = true;
@@ -133,14 +134,12 @@
       var items = res[0].filter(mine), refused = res[1].filter(mine), failing = items.filter(function (i) { return (i.tries || 0) >= SHOW_AFTER; });
       counts.pending = items.length;
       counts.attention = refused.length + failing.length;
-      var box = strip.querySelector(".outbox"), list = box.querySelector("ul"), now = Date.now(), oldest = null;
-      items.forEach(function (i) {
-        var at = Date.parse(i.created) || now;
-        if (oldest === null || at < oldest) oldest = at;
-      });
-      if (offline || (oldest !== null && now - oldest >= SHOW_PENDING_MS)) shown.outbox = true;
+      var box = strip.querySelector(".outbox"), list = box.querySelector("ul"), now = Date.now();
+      var failed = items.some(function (i) { return i.tries || i.nextTry; });
+      var unanswered = sendingSince > 0 && now - sendingSince >= SHOW_PENDING_MS;
+      if (offline || failed || unanswered) shown.outbox = true;
       clearTimeout(showLater);
-      if (!shown.outbox && oldest !== null) showLater = setTimeout(render, oldest + SHOW_PENDING_MS - now + 10);
+      if (!shown.outbox && sendingSince > 0) showLater = setTimeout(render, sendingSince + SHOW_PENDING_MS - now + 10);
       box.hidden = !shown.outbox;
       box.querySelector(".outbox-title").textContent = msg.msgPending + " (" + items.length + ")";
       list.innerHTML = "";
@@ -230,10 +229,14 @@
   function send(item, retried) {
     var body = new FormData();
     item.fields.forEach(function (f) { body.append(f[0], f[1]); });
+    sendingSince = Date.now();
+    clearTimeout(showLater);  // an answer that takes too long shows the list
+    showLater = setTimeout(render, SHOW_PENDING_MS + 10);
     return fetch(item.url, {
       method: "POST", body: body, credentials: "same-origin",
       headers: { "Idempotency-Key": item.id, "X-CSRFToken": token(), "HX-Request": "true" }
     }).then(function (res) {
+      sendingSince = 0;
       if (res.status >= 200 && res.status < 300) return { ok: true };
       if (res.status === 401) return { login: true };
       if (res.status === 400 && !retried) {
@@ -251,7 +254,10 @@
         });
       }
       return res.text().then(function (html) { return { refused: true, message: messageOf(html) || String(res.status) }; });
-    }, function () { return { later: true, failed: true, network: true, message: msg.msgNoAnswer }; });
+    }, function () {
+      sendingSince = 0;
+      return { later: true, failed: true, network: true, message: msg.msgNoAnswer };
+    });
   }
 
   // 5 s, 10 s, 20 s … at most 5 minutes; a little jitter so phones do not all come back at once

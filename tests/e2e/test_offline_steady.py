@@ -37,13 +37,14 @@ def phone(tech_phone):
 
 @pytest.fixture
 def slow_steps(live_server):
-    """Every step the phone posts takes the live server 0.4 s: long enough to be seen waiting."""
+    """Every step the phone posts takes the live server 0.6 s: long enough to be seen waiting, and five
+    ticks in a row wait 2.4 s for the last one's turn — still no reason to list them."""
     app = live_server.app
 
     def nap():
         from flask import request
         if request.method == "POST":
-            time.sleep(0.4)
+            time.sleep(0.6)
     app.before_request_funcs.setdefault(None, []).insert(0, nap)
     yield
     app.before_request_funcs[None].remove(nap)
@@ -78,7 +79,27 @@ def test_a_step_sent_at_once_does_not_push_the_checklist_down_under_the_finger(
     wait_synced(page, answered=6)
     assert counts(order.id)["check"] == 5
     assert len(page.evaluate("window.__tops")) == 1, "the page moved while its steps were sent"
-    expect(page.locator("#sync .outbox")).to_be_hidden()  # nothing waited long enough to list
+    expect(page.locator("#sync .outbox")).to_be_hidden()  # each was answered in time: nothing to list
+
+
+def test_a_step_the_server_does_not_answer_for_2_s_is_listed_and_the_list_then_stays(
+        org, make_order, phone, live_server):
+    _, page = phone
+    accepted_job(page, make_order, org)
+    app = live_server.app
+
+    def stall():
+        from flask import request
+        if request.method == "POST":
+            time.sleep(3)
+    app.before_request_funcs.setdefault(None, []).insert(0, stall)
+    try:
+        page.get_by_role("checkbox", name=CHECKLIST[0]).click()
+        expect(page.locator("#sync .outbox")).to_contain_text("(1)", timeout=2900)
+    finally:
+        app.before_request_funcs[None].remove(stall)
+    wait_synced(page, answered=2)
+    expect(page.locator("#sync .outbox")).to_contain_text("(0)")
 
 
 def test_once_the_signal_goes_the_strip_stays_on_the_page_and_the_ticks_taken_meanwhile_do_not_move_it(
