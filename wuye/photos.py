@@ -6,8 +6,9 @@ is sent — never cached, never sniffed, never embedded by another site."""
 from __future__ import annotations
 
 from flask import Response, abort, send_file
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from .database import prepared
 from .extensions import db
 from .models import RepairOrder
 from .models.job import Photo
@@ -18,10 +19,15 @@ IMAGE_TYPES = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}
 SIZES = "any(full, thumb)"  # the URL converter of every photo route
 
 
+@prepared
+def _photos_statement():
+    return select(Photo).where(Photo.order_id == bindparam("order_id")).order_by(Photo.taken_at, Photo.id)
+
+
 def photos_of(order: RepairOrder, kinds: tuple[str, ...] | None = None) -> list[Photo]:
-    query = select(Photo).where(Photo.order_id == order.id)
-    if kinds is not None:
-        query = query.where(Photo.kind.in_(kinds))
+    if kinds is None:  # every photo of the order: the job and order pages, built once
+        return list(db.session.scalars(_photos_statement(), {"order_id": order.id}))
+    query = select(Photo).where(Photo.order_id == order.id, Photo.kind.in_(kinds))
     return list(db.session.scalars(query.order_by(Photo.taken_at, Photo.id)))
 
 

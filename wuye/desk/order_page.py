@@ -3,8 +3,9 @@ the resident's card — the whole page, or the block an htmx request asks for.""
 from __future__ import annotations
 
 from flask import request
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from ..database import prepared
 from ..extensions import db
 from ..htmx import is_fragment_request, render
 from ..models import RepairOrder
@@ -48,15 +49,26 @@ def _resident(order: RepairOrder, block: str | None) -> dict:
     return resident_context(order, None if block and is_fragment_request() else take_fresh(order))
 
 
+@prepared
+def _summary_statements():
+    """The order's visits, payment, invoice and refused offline actions: built once (database.prepared)."""
+    order_id = bindparam("order_id")
+    return (select(Visit).where(Visit.order_id == order_id).order_by(Visit.number),
+            select(Payment).where(Payment.order_id == order_id),
+            select(Invoice).where(Invoice.order_id == order_id),
+            select(RefusedAction).where(RefusedAction.order_id == order_id).order_by(RefusedAction.id))
+
+
 def job_summary(order: RepairOrder) -> dict:
     """What the technician recorded, for the desk: visits, quote, payment, the signed sheet."""
+    visits, payment, invoice, refused = _summary_statements()
+    key = {"order_id": order.id}
     return {
-        "visits": db.session.scalars(select(Visit).where(Visit.order_id == order.id).order_by(Visit.number)).all(),
+        "visits": db.session.scalars(visits, key).all(),
         "quote": quoting.accepted_quote(order),
-        "payment": db.session.scalar(select(Payment).where(Payment.order_id == order.id)),
-        "invoice": db.session.scalar(select(Invoice).where(Invoice.order_id == order.id)),
+        "payment": db.session.scalar(payment, key),
+        "invoice": db.session.scalar(invoice, key),
         "sheet": dispatch_sheet.latest_sheet(order),
         "photos": by_kind(photos_of(order)),
-        "refused": db.session.scalars(select(RefusedAction).where(RefusedAction.order_id == order.id)
-                                      .order_by(RefusedAction.id)).all(),
+        "refused": db.session.scalars(refused, key).all(),
     }

@@ -4,7 +4,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import bindparam
+
 from ..clock import now
+from ..database import prepared
 from ..extensions import db
 from ..models import AuditEvent
 from . import Actor
@@ -33,12 +36,15 @@ def record(actor: Actor, action: str, subject_type: str, subject_id: int, projec
     return event
 
 
+@prepared
+def _history_statement():
+    return (db.select(AuditEvent)
+            .where(AuditEvent.subject_type == bindparam("subject_type"), AuditEvent.subject_id == bindparam("subject_id"))
+            .order_by(AuditEvent.id))
+
+
 def history(subject_type: str, subject_id: int) -> list[AuditEvent]:
-    return list(db.session.scalars(
-        db.select(AuditEvent)
-        .where(AuditEvent.subject_type == subject_type, AuditEvent.subject_id == subject_id)
-        .order_by(AuditEvent.id)
-    ))
+    return list(db.session.scalars(_history_statement(), {"subject_type": subject_type, "subject_id": subject_id}))
 
 
 def record_many(actor: Actor, project_id: int | None, events: list[tuple[str, str, int, dict]]) -> None:

@@ -7,11 +7,11 @@ from datetime import timedelta
 
 from blinker import Namespace
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import now
-from ..database import transaction
+from ..database import prepared, transaction
 from ..extensions import db
 from ..models import LoginAttempt, LoginSession, User
 from . import Actor
@@ -92,12 +92,18 @@ def sign_in(username: str, password: str, address: str) -> tuple[User, str] | No
     return user, token
 
 
+@prepared
+def _session_user_statement():
+    return select(User).join(LoginSession, LoginSession.user_id == User.id).where(
+        LoginSession.digest == bindparam("digest"), User.id == bindparam("user_id"),
+        LoginSession.expires_at > bindparam("now"))
+
+
 def session_user(user_id: int, token: str | None) -> User | None:
     """The user behind a cookie, only while its login session still exists and the user is active."""
     if not token:
         return None
-    user = db.session.scalar(select(User).join(LoginSession, LoginSession.user_id == User.id).where(
-        LoginSession.digest == _digest(token), User.id == user_id, LoginSession.expires_at > now()))
+    user = db.session.scalar(_session_user_statement(), {"digest": _digest(token), "user_id": user_id, "now": now()})
     return user if user is not None and user.active else None  # one query on every request
 
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterator
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from ..clock import now
+from ..database import prepared
 from ..extensions import db
 from ..models import Notification, User
 
@@ -29,11 +30,14 @@ def savepoint() -> Iterator[None]:
         yield
 
 
+@prepared
+def _unread_statement():
+    return (select(func.count()).select_from(Notification)
+            .where(Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None)))
+
+
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Notification)
-        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
-    ) or 0
+    return db.session.scalar(_unread_statement(), {"user_id": user_id}) or 0
 
 
 def recent(user_id: int, limit: int = 50) -> list[Notification]:

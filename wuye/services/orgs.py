@@ -8,9 +8,9 @@ from datetime import date
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
-from ..database import transaction
+from ..database import prepared, transaction
 from ..extensions import db
 from ..models import (AppointmentWindow, Building, ContactKind, Department, LoginSession, Project, RepairCategory,
                       Role, Unit, UnitContact, User)
@@ -178,10 +178,14 @@ def common_categories(project_id: int) -> frozenset[str]:
 
 def windows(project_id: int) -> list[AppointmentWindow]:
     """The appointment windows the project offers, in its order."""
-    return list(db.session.scalars(
-        select(AppointmentWindow).where(AppointmentWindow.project_id == project_id,
-                                        AppointmentWindow.active.is_(True))
-        .order_by(AppointmentWindow.position, AppointmentWindow.starts)))
+    return list(db.session.scalars(_windows_statement(), {"project_id": project_id}))
+
+
+@prepared
+def _windows_statement():
+    return (select(AppointmentWindow).where(AppointmentWindow.project_id == bindparam("project_id"),
+                                            AppointmentWindow.active.is_(True))
+            .order_by(AppointmentWindow.position, AppointmentWindow.starts))
 
 
 def window_choices(project_id: int) -> list[tuple[str, str]]:

@@ -8,7 +8,7 @@ from datetime import datetime
 from flask import Blueprint, abort, g, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -27,7 +27,7 @@ from ..models import Project, RepairOrder, Role
 from ..models.job import Invoice, PriceItem, Quote, SheetRevision, Signature, Visit, WorkNote
 from ..permissions import roles
 from ..photos import SIZES, by_kind, photo_response, photos_of
-from ..database import transaction
+from ..database import prepared, transaction
 from ..errors import error_response
 from ..models.offline import IdempotencyRecord, RefusedAction
 from ..services import DomainError, InvalidInput, idempotency
@@ -46,13 +46,35 @@ from . import job_html
 bp = Blueprint("job", __name__, url_prefix="/tech/jobs")
 
 
+@prepared
+def _job_statement():
+    return select(RepairOrder).options(joinedload(RepairOrder.unit)).where(  # the unit: the page's title
+        RepairOrder.project_id == bindparam("project_id"), RepairOrder.number == bindparam("number"))
+
+
+@prepared
+def _notes_statement():
+    return select(WorkNote).where(WorkNote.order_id == bindparam("order_id")).order_by(WorkNote.id)
+
+
+@prepared
+def _invoice_statement():
+    return select(Invoice).where(Invoice.order_id == bindparam("order_id"))
+
+
+@prepared
+def _applied_statement():
+    return (select(IdempotencyRecord.key).where(IdempotencyRecord.user_id == bindparam("user_id"),
+                                                IdempotencyRecord.location == bindparam("location"))
+            .order_by(IdempotencyRecord.id.desc()).limit(200))
+
+
 def my_job(number: str) -> RepairOrder:
     """The job, if it is this technician's; anything else is simply not there (404).
 
     One exception: a step sent for a job that was this technician's and has been reassigned
     (typically from the offline outbox) is told so (409), so the phone can explain it."""
-    order = db.session.scalar(select(RepairOrder).options(joinedload(RepairOrder.unit)).where(  # the page's title
-        RepairOrder.project_id == current_user.project_id, RepairOrder.number == number))
+    order = db.session.scalar(_job_statement(), {"project_id": current_user.project_id, "number": number})
     if order is not None and order.technician_id != current_user.id and request.method == "POST" \
             and _was_mine(order):
         raise Reassigned(order)
@@ -94,10 +116,10 @@ def job_context(order: RepairOrder) -> dict:
         "allowed": svc.REPAIR.available(order.state, Role.TECHNICIAN),
         "quote": quoting.accepted_quote(order),
         "price_list": price_list, "price_options": job_html.price_options(price_list), "labour_rate": labour_rate,
-        "notes": db.session.scalars(select(WorkNote).where(WorkNote.order_id == order.id).order_by(WorkNote.id)).all(),
+        "notes": db.session.scalars(_notes_statement(), {"order_id": order.id}).all(),
         "photos": photos, "photos_by_kind": by_kind(photos),
         "sheet": dispatch_sheet.latest_sheet(order),
-        "invoice": db.session.scalar(select(Invoice).where(Invoice.order_id == order.id)),
+        "invoice": db.session.scalar(_invoice_statement(), {"order_id": order.id}),
         "deadline": deadlines.running_by_subject("repair_order", [order.id]).get(order.id),
         # shown, never validated here: the page writes each form's CSRF input itself (fast_fields.csrf)
         "door_form": f.DoorForm(prefix="door", meta=_SHOWN), "quote_form": f.QuoteForm(prefix="q", meta=_SHOWN),
@@ -120,10 +142,8 @@ def job_context(order: RepairOrder) -> dict:
 
 
 def applied_keys(order: RepairOrder) -> list[str]:
-    return list(db.session.scalars(select(IdempotencyRecord.key).where(
-        IdempotencyRecord.user_id == current_user.id,
-        IdempotencyRecord.location == url_for("job.job", number=order.number))
-        .order_by(IdempotencyRecord.id.desc()).limit(200)))
+    return list(db.session.scalars(_applied_statement(), {
+        "user_id": current_user.id, "location": url_for("job.job", number=order.number)}))
 
 
 def job_page(order: RepairOrder, status: int = 200, error: str | None = None):

@@ -19,11 +19,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from ...clock import now as clock_now
-from ...database import transaction
+from ...database import prepared, transaction
 from ...extensions import db
 from ...models import Complaint, CorrectiveAction, Deadline, DeadlinePolicy, Project, RepairOrder, Role, User
 from .. import Actor, DomainError
@@ -320,9 +320,14 @@ def assign(subject, user_id: int | None, kinds: list[str] | None = None) -> int:
 
 def for_subject(subject) -> list[Deadline]:
     """All deadlines of a subject, running or finished, oldest first."""
-    return list(db.session.scalars(
-        select(Deadline).where(Deadline.subject_type == subject_type(subject), Deadline.subject_id == subject.id)
-        .order_by(Deadline.id)))
+    return list(db.session.scalars(_for_subject_statement(),
+                                   {"subject_type": subject_type(subject), "subject_id": subject.id}))
+
+
+@prepared
+def _for_subject_statement():
+    return (select(Deadline).where(Deadline.subject_type == bindparam("subject_type"),
+                                   Deadline.subject_id == bindparam("subject_id")).order_by(Deadline.id))
 
 
 def length_of(d: Deadline) -> timedelta:
@@ -344,12 +349,17 @@ def running_by_subject(stype: str, ids: list[int]) -> dict[int, Deadline]:
     if not ids:
         return {}
     out: dict[int, Deadline] = {}
-    for d in db.session.scalars(
-            select(Deadline).where(Deadline.subject_type == stype, Deadline.subject_id.in_(ids),
-                                   Deadline.met_at.is_(None), Deadline.closed_at.is_(None))
-            .order_by(Deadline.due_at)):
+    for d in db.session.scalars(_running_statement(), {"stype": stype, "ids": list(ids)}):
         out.setdefault(d.subject_id, d)
     return out
+
+
+@prepared
+def _running_statement():
+    return (select(Deadline).where(Deadline.subject_type == bindparam("stype"),
+                                   Deadline.subject_id.in_(bindparam("ids", expanding=True)),
+                                   Deadline.met_at.is_(None), Deadline.closed_at.is_(None))
+            .order_by(Deadline.due_at))
 
 
 def overdue_subjects(stype: str, project_id: int, now: datetime):

@@ -7,9 +7,10 @@ contact with that number; refusal wins over agreement, and a number no contact h
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from ...clock import now as clock_now
+from ...database import prepared
 from ...extensions import db
 from ...models import AuditEvent, Complaint, RepairOrder, ResidentConsent, UnitContact
 from ...phone import normalize_phone
@@ -49,8 +50,13 @@ def default_for_contact(contact: UnitContact, phone: str | None = None) -> bool:
     return bool(contact.may_receive_messages and any(mobile(n) for n in numbers))
 
 
+@prepared
+def _consent_statement():
+    return select(ResidentConsent).where(ResidentConsent.order_id == bindparam("order_id"))
+
+
 def order_consent(order: RepairOrder) -> ResidentConsent | None:
-    return db.session.scalar(select(ResidentConsent).where(ResidentConsent.order_id == order.id))
+    return db.session.scalar(_consent_statement(), {"order_id": order.id})
 
 
 def _decision(stored: bool | None, agreed: bool | None, number: str | None,

@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from ...clock import now as clock_now
-from ...database import locked, transaction
+from ...database import locked, prepared, transaction
 from ...extensions import db
 from ...models import RepairOrder
 from ...models.job import Invoice, Payment
@@ -57,9 +57,14 @@ def to_deliver(project_id: int, technician_id: int | None = None) -> list[Invoic
     return _rows(*where, order_by=(Invoice.issued_at, Invoice.id))
 
 
+@prepared
+def _to_issue_statement():
+    return select(func.count()).select_from(Invoice).where(
+        Invoice.project_id == bindparam("project_id"), Invoice.issued_at.is_(None))
+
+
 def to_issue_count(project_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Invoice).where(
-        Invoice.project_id == project_id, Invoice.issued_at.is_(None))) or 0
+    return db.session.scalar(_to_issue_statement(), {"project_id": project_id}) or 0
 
 
 def in_project(project_id: int, invoice_id: int) -> Invoice | None:

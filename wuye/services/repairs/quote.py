@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ... import money
+from ...database import prepared
 from ...extensions import db
 from ...models import RepairOrder
 from ...models.job import PriceItem, Quote, QuoteLine
@@ -45,11 +46,22 @@ def price_list(project_id: int) -> list[PriceItem]:
         .order_by(PriceItem.name)))
 
 
+@prepared
+def _price_list_statement():
+    return (select(PriceItem).where(PriceItem.project_id == bindparam("project_id"),
+                                    PriceItem.kind.in_(("material", "labour")), PriceItem.active.is_(True))
+            .order_by(PriceItem.name, PriceItem.id))
+
+
+@prepared
+def _accepted_statement():
+    return (select(Quote).where(Quote.order_id == bindparam("order_id"), Quote.decision == "consented")
+            .order_by(Quote.revision.desc()).limit(1))
+
+
 def price_list_and_labour_rate(project_id: int) -> tuple[list[PriceItem], int]:
     """price_list and labour_rate in one query (the job page shows both)."""
-    items = db.session.scalars(select(PriceItem).where(
-        PriceItem.project_id == project_id, PriceItem.kind.in_(("material", "labour")), PriceItem.active.is_(True))
-        .order_by(PriceItem.name, PriceItem.id)).all()
+    items = db.session.scalars(_price_list_statement(), {"project_id": project_id}).all()
     labour = next((i for i in items if i.kind == "labour"), None)
     return [i for i in items if i.kind == "material"], labour.price_fen if labour else 0
 
@@ -119,5 +131,4 @@ def new_quote(order: RepairOrder, q: QuoteInput) -> Quote:
 
 
 def accepted_quote(order: RepairOrder) -> Quote | None:
-    return db.session.scalar(select(Quote).where(Quote.order_id == order.id, Quote.decision == "consented")
-                             .order_by(Quote.revision.desc()).limit(1))
+    return db.session.scalar(_accepted_statement(), {"order_id": order.id})

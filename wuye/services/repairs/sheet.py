@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ...clock import now as clock_now
-from ...database import locked, transaction
+from ...database import locked, prepared, transaction
 from ...extensions import db
 from ...models import RepairOrder
 from ...models.job import SheetRevision, Visit
@@ -55,9 +55,14 @@ def correct_sheet(actor: Actor, order: RepairOrder, reason: str, description: st
     return sheet
 
 
+@prepared
+def _latest_sheet_statement():
+    return (select(SheetRevision).where(SheetRevision.order_id == bindparam("order_id"))
+            .order_by(SheetRevision.revision.desc()).limit(1))
+
+
 def latest_sheet(order: RepairOrder) -> SheetRevision | None:
-    return db.session.scalar(select(SheetRevision).where(SheetRevision.order_id == order.id)
-                             .order_by(SheetRevision.revision.desc()).limit(1))
+    return db.session.scalar(_latest_sheet_statement(), {"order_id": order.id})
 
 
 def sheet_intact(sheet: SheetRevision) -> bool:

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from ...clock import now as clock_now
-from ...database import locked, transaction
+from ...database import locked, prepared, transaction
 from ...extensions import db
 from ...models import RepairOrder, Role
 from ...models.job import Invoice, Payment, Photo, Quote, SheetRevision, Visit, WorkNote
@@ -62,8 +62,13 @@ def _step(actor: Actor, order: RepairOrder, transition: str) -> None:
     order.state = REPAIR.target(transition, order.state)
 
 
+@prepared
+def _current_visit_statement():
+    return select(Visit).where(Visit.order_id == bindparam("order_id")).order_by(Visit.number.desc()).limit(1)
+
+
 def current_visit(order: RepairOrder) -> Visit | None:
-    return db.session.scalar(select(Visit).where(Visit.order_id == order.id).order_by(Visit.number.desc()).limit(1))
+    return db.session.scalar(_current_visit_statement(), {"order_id": order.id})
 
 
 def _audit(actor: Actor, order: RepairOrder, action: str, at: datetime, received: datetime, **changes):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from ...clock import now as clock_now
-from ...database import locked, transaction
+from ...database import locked, prepared, transaction
 from ...extensions import db
 from ...models import AppointmentRequest, RepairOrder, ResidentLink
 from ...workflow.repair import RepairState
@@ -97,6 +97,11 @@ def open_requests(project_id: int) -> list[AppointmentRequest]:
         .order_by(AppointmentRequest.requested_start)))
 
 
+@prepared
+def _requests_statement():
+    return (select(AppointmentRequest).where(AppointmentRequest.order_id == bindparam("order_id"))
+            .order_by(AppointmentRequest.id.desc()))
+
+
 def requests_for(order: RepairOrder) -> list[AppointmentRequest]:
-    return list(db.session.scalars(select(AppointmentRequest).where(AppointmentRequest.order_id == order.id)
-                                   .order_by(AppointmentRequest.id.desc())))
+    return list(db.session.scalars(_requests_statement(), {"order_id": order.id}))

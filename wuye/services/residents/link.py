@@ -20,10 +20,10 @@ from datetime import datetime, timedelta
 from flask import current_app, has_request_context, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import bindparam, delete, func, select
 
 from ...clock import now as clock_now
-from ...database import transaction
+from ...database import prepared, transaction
 from ...extensions import db
 from ...labels import CATEGORIES
 from ...models import AppointmentRequest, LinkHit, Project, RepairCategory, RepairOrder, ResidentLink, ServiceForm
@@ -104,9 +104,14 @@ def reissue(actor: Actor, order: RepairOrder) -> tuple[ResidentLink, str]:
 check_desk, new_link, revoke = _desk, _new_link, _revoke
 
 
+@prepared
+def _live_links_statement():
+    return select(ResidentLink).where(ResidentLink.order_id == bindparam("order_id"),
+                                      ResidentLink.revoked_at.is_(None)).order_by(ResidentLink.id)
+
+
 def live_links(order: RepairOrder) -> list[ResidentLink]:
-    return list(db.session.scalars(select(ResidentLink).where(
-        ResidentLink.order_id == order.id, ResidentLink.revoked_at.is_(None)).order_by(ResidentLink.id)))
+    return list(db.session.scalars(_live_links_statement(), {"order_id": order.id}))
 
 
 def live_link_for(order: RepairOrder, token: str | None) -> ResidentLink | None:

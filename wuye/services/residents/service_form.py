@@ -16,10 +16,10 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ...clock import now as clock_now
-from ...database import locked, transaction
+from ...database import locked, prepared, transaction
 from ...extensions import db
 from ...models import RepairOrder, ResidentLink, ReturnVisit, Role, ServiceForm, User
 from ...workflow.repair import DESK, RepairState
@@ -53,8 +53,18 @@ def form_open(order: RepairOrder) -> bool:
     return order.state in OPEN_FOR
 
 
+@prepared
+def _form_statement():
+    return select(ServiceForm).where(ServiceForm.order_id == bindparam("order_id"))
+
+
+@prepared
+def _return_visits_statement():
+    return select(ReturnVisit).where(ReturnVisit.order_id == bindparam("order_id")).order_by(ReturnVisit.id)
+
+
 def form_for(order: RepairOrder) -> ServiceForm | None:
-    return db.session.scalar(select(ServiceForm).where(ServiceForm.order_id == order.id))
+    return db.session.scalar(_form_statement(), {"order_id": order.id})
 
 
 def change_until(form: ServiceForm) -> datetime:
@@ -196,8 +206,7 @@ def return_visits(project_id: int, done: bool = False, limit: int = 100) -> list
 
 
 def return_visits_for(order: RepairOrder) -> list[ReturnVisit]:
-    return list(db.session.scalars(select(ReturnVisit).where(ReturnVisit.order_id == order.id)
-                                   .order_by(ReturnVisit.id)))
+    return list(db.session.scalars(_return_visits_statement(), {"order_id": order.id}))
 
 
 def forms_by_order(order_ids: list[int]) -> dict[int, ServiceForm]:
