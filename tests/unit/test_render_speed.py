@@ -107,3 +107,18 @@ def test_the_job_pages_fields_written_in_python_read_as_the_form_macros_write_th
                                       fast_fields.widget(x, **kw))]
                         for slow, fast in pairs:
                             assert _squeezed(fast) == _squeezed(slow), (x.name, data)
+
+
+def test_the_job_pages_step_urls_are_the_routes_urls(app):
+    """The job page writes its fifteen step URLs from one base (job_html.helpers' job_url)."""
+    from flask import url_for
+
+    from wuye.tech.job_html import helpers
+    names = [rule.endpoint.split(".", 1)[1] for rule in app.url_map.iter_rules()
+             if rule.endpoint.startswith("job.") and rule.rule.count("/") == 4 and "<number>" in rule.rule]
+    assert "tick" in names and "show" in names and "sign_acceptance" in names
+    for number in ("BX-20261202-0001", "BX 2026/中文?"):
+        with app.test_request_context():
+            job_url = helpers("accepted", number, "token")["job_url"]
+            for name in names:
+                assert job_url(name) == url_for(f"job.{name}", number=number), name

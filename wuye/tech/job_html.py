@@ -26,6 +26,13 @@ def price_options(price_list) -> Markup:
 
 
 def helpers(state: str, number: str, csrf: str) -> dict:
+    base = url_for("job.job", number=number)
+
+    def job_url(name: str) -> str:
+        """url_for("job." + name, number=number): every page and step of a job is /tech/jobs/<n>/<name>
+        (tests/unit/test_render_speed.py holds it to url_for); the page names fifteen of them."""
+        return f"{base}/{name}"
+
     def shown(*steps: str, states: tuple[str, ...] | list[str] | None = None) -> Markup:
         """A section's states (offline.js re-applies them) and `hidden` outside them."""
         states = step_states(*steps) if states is None else states
@@ -34,9 +41,9 @@ def helpers(state: str, number: str, csrf: str) -> dict:
     def step_button(name: str, label: str, cls: str = "primary big") -> Markup:
         """A step that is only a button: its CSRF token and the time it happened on the phone."""
         return Markup(
-            f'<form method="post" action="{escape(url_for("job." + name, number=number))}" class="step">\n'
+            f'<form method="post" action="{escape(job_url(name))}" class="step">\n'
             f'  <input type="hidden" name="csrf_token" value="{escape(csrf)}">\n'
             f'  <input type="hidden" name="s-happened_at" class="happened-at">\n'
             f'  <button type="submit" class="{escape(cls)}">{escape(label)}</button>\n</form>')
 
-    return {"shown": shown, "step_button": step_button, "step_states": step_states}
+    return {"shown": shown, "step_button": step_button, "step_states": step_states, "job_url": job_url}

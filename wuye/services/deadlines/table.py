@@ -203,7 +203,15 @@ def apply_policy(rule: Rule, policy: DeadlinePolicy | None) -> Rule:
 
 def rule_for(project_id: int, kind: str) -> Rule:
     """The rule as this project runs it."""
-    return apply_policy(TABLE[kind], db.session.get(DeadlinePolicy, (project_id, kind)))
+    return apply_policy(TABLE[kind], db.session.scalar(_policy_statement(), {"project_id": project_id, "kind": kind}))
+
+
+@prepared
+def _policy_statement():
+    # not session.get: it builds its query again on every miss, and a project without its own policy
+    # for a rule (the usual case) misses every time
+    return select(DeadlinePolicy).where(DeadlinePolicy.project_id == bindparam("project_id"),
+                                        DeadlinePolicy.kind == bindparam("kind"))
 
 
 POLICY_MAX_MINUTES = 60 * 24 * 30  # every length and delay a project may set: 0 minutes to 30 days
