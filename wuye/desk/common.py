@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from ..database import prepared
 from ..extensions import db
 from ..formkit import options
 from ..models import RepairOrder
@@ -15,10 +16,15 @@ from ..web import current_project
 bp = Blueprint("desk", __name__, url_prefix="/desk")
 
 
+@prepared
+def _order_statement():
+    return select(RepairOrder).where(RepairOrder.project_id == bindparam("project_id"),
+                                     RepairOrder.number == bindparam("number"))
+
+
 def order_or_404(number: str) -> RepairOrder:
     project = current_project()
-    order = db.session.scalar(
-        select(RepairOrder).where(RepairOrder.project_id == project.id, RepairOrder.number == number))
+    order = db.session.scalar(_order_statement(), {"project_id": project.id, "number": number})
     if order is None:
         abort(404)
     return order

@@ -8,6 +8,7 @@ from datetime import timedelta
 from blinker import Namespace
 from flask import current_app
 from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..clock import now
@@ -94,7 +95,8 @@ def sign_in(username: str, password: str, address: str) -> tuple[User, str] | No
 
 @prepared
 def _session_user_statement():
-    return select(User).join(LoginSession, LoginSession.user_id == User.id).where(
+    # the user's project comes with it: nearly every page asks for it (web.current_project)
+    return select(User).options(joinedload(User.project)).join(LoginSession, LoginSession.user_id == User.id).where(
         LoginSession.digest == bindparam("digest"), User.id == bindparam("user_id"),
         LoginSession.expires_at > bindparam("now"))
 
