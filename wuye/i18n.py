@@ -11,6 +11,8 @@ from flask import current_app, g, has_request_context, session
 from flask.globals import _cv_request
 from flask_babel import format_datetime, get_timezone
 from flask_login import current_user
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 
 DEFAULT_TZ = "Asia/Shanghai"
 
@@ -211,6 +213,18 @@ def gettext_once(string: str, **variables) -> str:
     return text % variables if variables else text
 
 
+@pass_eval_context
+def template_gettext(eval_ctx, string: str, **variables) -> str:
+    """A template's `_()` and `gettext()`: what Jinja's newstyle gettext does (the translation marked
+    safe when autoescaping, then always `% variables`, which escapes them), in one call. Jinja's own
+    goes through `_` → context.call → gettext → context.call → the catalog; a job page calls it
+    ~100 times (~1 ms)."""
+    rv = request_translations().ugettext(string)
+    if eval_ctx.autoescape:
+        rv = Markup(rv)
+    return rv % variables
+
+
 def _install_gettext(app) -> None:
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().ugettext(s),
@@ -218,6 +232,7 @@ def _install_gettext(app) -> None:
         pgettext=lambda c, s: request_translations().upgettext(c, s),
         npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
         newstyle=True)
+    app.jinja_env.globals.update(gettext=template_gettext, _=template_gettext)
 
 
 @lru_cache(maxsize=16)

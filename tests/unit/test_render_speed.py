@@ -122,3 +122,26 @@ def test_the_job_pages_step_urls_are_the_routes_urls(app):
             job_url = helpers("accepted", number, "token")["job_url"]
             for name in names:
                 assert job_url(name) == url_for(f"job.{name}", number=number), name
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_a_templates_gettext_reads_as_jinjas_newstyle_gettext(app, locale):
+    """wuye.i18n.template_gettext stands in for Jinja's `_`: the same text, escaping and `%`."""
+    from jinja2 import Environment
+
+    from wuye.i18n import request_translations
+    stock = Environment(autoescape=True, extensions=["jinja2.ext.i18n"])
+    stock.install_gettext_callables(gettext=lambda s: request_translations().ugettext(s),
+                                    ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+                                    newstyle=True)
+    sources = ["{{ _('Sign out') }}", "{{ _('Handled by %(name)s', name=who) }}", "{{ gettext('100%% sure') }}",
+               "{% trans %}My jobs{% endtrans %}", "{% trans name=who %}Handled by {{ name }}{% endtrans %}",
+               "{{ _('Handled by %(name)s', name=who)|length }}"]
+    with app.test_request_context(headers={"Accept-Language": locale.replace("_", "-")}):
+        g.locale = locale
+        refresh()
+        for source in sources:
+            ours = app.jinja_env.from_string(source).render(who="<b>王&李</b>")
+            theirs = stock.from_string(source).render(who="<b>王&李</b>")
+            assert ours == theirs, source
+        assert "&lt;b&gt;" in app.jinja_env.from_string(sources[1]).render(who="<b>x</b>")
