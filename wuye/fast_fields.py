@@ -78,6 +78,11 @@ def widget(f, **kwargs) -> Markup:
     return f(**kwargs)
 
 
+def label(f) -> Markup:
+    """What `f.label()` writes."""
+    return Markup(f'<label for="{escape(f.id)}">{escape(text(f.label.text))}</label>')
+
+
 def field(f, hint=None, class_: str = "", **kwargs) -> Markup:
     errors = f.errors
     out = [f'<div class="field {escape(class_)} {"has-error" if errors else ""}">',

@@ -260,6 +260,8 @@ def register_filters(app) -> None:
     install()
     _install_gettext(app)
     app.jinja_env.globals["html_lang"] = html_lang
+    from . import fast_fields
+    app.jinja_env.globals["ff"] = fast_fields  # fields written in Python (the job page, the complaint filters)
     app.jinja_env.filters["when_iso"] = when_iso
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["when"] = when

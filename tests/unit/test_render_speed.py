@@ -145,3 +145,34 @@ def test_a_templates_gettext_reads_as_jinjas_newstyle_gettext(app, locale):
             theirs = stock.from_string(source).render(who="<b>王&李</b>")
             assert ours == theirs, source
         assert "&lt;b&gt;" in app.jinja_env.from_string(sources[1]).render(who="<b>x</b>")
+
+
+@pytest.mark.parametrize("query", ["", "?q=%22%3Cb%3E&serious=y&validity=valid&department=2&day_from=2026-11-01",
+                                   "?day_to=not-a-date&department=abc"])
+def test_the_complaint_boards_filters_written_in_python_read_as_wtforms_writes_them(app, query):
+    from werkzeug.datastructures import MultiDict
+
+    from wuye import fast_fields as ff
+    from wuye.complaints.forms import BoardFilterForm
+    from wuye.formkit import options
+    with app.test_request_context(f"/complaints/{query}"):
+        from flask import request
+        form = BoardFilterForm(MultiDict(request.args))
+        form.validity.choices = options([("", "任何"), ("valid", "有效"), ("invalid", "无效 <x>")])
+        form.department.choices = options([(0, "All"), (2, "工程部 & 秩序部")])
+        form.validate()
+        for name in ("q", "serious", "overdue", "review", "validity", "department", "day_from", "day_to"):
+            f = form[name]
+            assert ff.label(f) == f.label(), name
+            assert ff.widget(f) == f(), name
+        assert ff.widget(form.q, type="search", placeholder="单号") == form.q(type="search", placeholder="单号")
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_a_badges_time_left_reads_the_same_with_the_requests_words(app, locale):
+    from wuye.deadlines import _BadgeWords, duration
+    with app.test_request_context(headers={"Accept-Language": locale.replace("_", "-")}):
+        words = _BadgeWords()
+        for td in (timedelta(seconds=1), timedelta(minutes=59, seconds=1), timedelta(hours=3), timedelta(days=2, hours=5),
+                   -timedelta(minutes=90), timedelta(days=400)):
+            assert duration(td, words) == duration(td), td

@@ -32,6 +32,14 @@ class CardWriter:
         self.options: dict[int, str] = {}
         self.csrf = escape(generate_csrf()) if handler_choices is not None else ""
         self.received = formatter("MM-dd HH:mm")
+        self.labels: dict = {}  # (table, code) → the escaped word: a board has a few of each
+
+    def _label(self, table: dict, code: str) -> str:
+        key = (id(table), code)
+        w = self.labels.get(key)
+        if w is None:
+            w = self.labels[key] = str(escape(label(table, code)))
+        return w
 
     def _options(self, handler_id: int | None) -> str:
         key = handler_id or 0
@@ -48,7 +56,7 @@ class CardWriter:
         if c.severity == "serious":
             tags.append(f'<span class="tag tag-serious">{w["serious"]}</span>')
         if c.validity:
-            tags.append(f'<span class="tag tag-{escape(c.validity)}">{escape(label(labels.VALIDITY, c.validity))}</span>')
+            tags.append(f'<span class="tag tag-{escape(c.validity)}">{self._label(labels.VALIDITY, c.validity)}</span>')
         if c.management_review:
             tags.append(f'<span class="tag tag-review">{w["review"]}</span>')
         if c.repeat_status in ("suggested", "confirmed"):
@@ -59,7 +67,7 @@ class CardWriter:
             tags.append(f'<span class="tag tag-spot">{w["spot"]}</span>')
         who = escape(c.unit_label or c.complainant_name)
         if c.topic:
-            who = f"{who} · {escape(label(labels.TOPICS, c.topic))}"
+            who = f"{who} · {self._label(labels.TOPICS, c.topic)}"
         d = self.urgent.get(c.id)
         deadline = f'<span class="ccard-deadline">{badge_html(d)}</span>' if d else ""
         if self.choices is not None and c.state != "closed":

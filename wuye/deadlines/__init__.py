@@ -14,11 +14,16 @@ from ..services.deadlines import table as deadlines
 from ..services.deadlines.table import ASSIGNEE, DISPATCHER, REGISTRAR
 
 
-def duration(td: timedelta) -> str:
-    """A span in whole minutes, rounded up: "1 min left" until the very end, never "0 min"."""
+def duration(td: timedelta, words=None) -> str:
+    """A span in whole minutes, rounded up: "1 min left" until the very end, never "0 min".
+    `words`: a request's _BadgeWords (its three patterns translated once)."""
     minutes = max(1, math.ceil(abs(td.total_seconds()) / 60))
     days, rest = divmod(minutes, 24 * 60)
     hours, mins = divmod(rest, 60)
+    if words is not None:
+        if days:
+            return words.days % {"d": days, "h": hours}
+        return words.hours % {"h": hours, "m": mins} if hours else words.minutes % {"m": mins}
     if days:  # a board shows one per row: the catalog is found once per request
         return gettext_once("%(d)d d %(h)d h", d=days, h=hours)
     if hours:
@@ -42,6 +47,8 @@ class _BadgeWords:
         self.due = ugettext("due %(at)s")
         self.overdue = ugettext("overdue by %(time)s")
         self.left = ugettext("%(time)s left")
+        self.days, self.hours = ugettext("%(d)d d %(h)d h"), ugettext("%(h)d h %(m)d min")
+        self.minutes = ugettext("%(m)d min")
         self.kinds: dict[str, Markup] = {}
         self.at = formatter("MM-dd HH:mm")  # the pattern and zone found once, not per badge
 
@@ -73,9 +80,9 @@ def badge_html(d, with_kind: bool = True) -> Markup:
     kind = words.kind(b.kind)
     due = escape(words.due % {"at": words.at(b.due_at)})
     if b.tone == "late":
-        text = escape(words.overdue % {"time": duration(b.overdue)})
+        text = escape(words.overdue % {"time": duration(b.overdue, words)})
     else:
-        text = escape(words.left % {"time": duration(b.left)})
+        text = escape(words.left % {"time": duration(b.left, words)})
     head = f'<span class="deadline-kind">{kind}</span> ' if with_kind else ""
     return Markup(f'<span class="deadline deadline-{b.tone}" title="{kind} · {due}">{head}{text}</span>')
 
