@@ -75,10 +75,16 @@ def test_the_job_pages_fields_written_in_python_read_as_the_form_macros_write_th
     macros = ('{% from "_macros/forms.html" import field, radios %}'
               '{% if kind == "radios" %}{{ radios(x, class_=c) }}{% elif kind == "field" %}'
               '{{ field(x, hint=h, class_=c, **kw) }}{% else %}{{ x(**kw) }}{% endif %}')
+    from wuye.desk import forms as desk
     forms = [(f.DoorForm, "door"), (f.ChargeForm, "charge"), (f.QuoteForm, "q"), (f.NoteForm, "note"),
              (f.PhotoForm, "photo"), (f.PauseForm, "pause"), (f.AcceptanceForm, "acc"), (f.PaymentForm, "pay"),
-             (f.CannotFixForm, "cf")]
-    filled = {"door-shoe_choice": "slippers", "door-furniture_consent": "y", "charge-reason": 'misuse "<b>" & co',
+             (f.CannotFixForm, "cf"),
+             # and the desk's order page (its actions)
+             (desk.DispatchForm, "dispatch"), (desk.ReassignForm, "reassign"), (desk.CancelForm, "cancel"),
+             (desk.ChargeChangeForm, "charge"), (desk.CorrectSheetForm, "correct")]
+    filled = {"dispatch-technician": "7", "reassign-technician": "7", "reassign-reason": "病假 <x>",
+              "cancel-reason": "重复", "correct-description": "换 <b>阀门</b>\n第二行", "correct-reason": "写错",
+              "door-shoe_choice": "slippers", "door-furniture_consent": "y", "charge-reason": 'misuse "<b>" & co',
               "q-labour_hours": "1.5", "note-text": "line 1\nline <2>", "photo-kind": "after", "pause-reason": "锤子",
               "acc-demonstrated": "y", "pay-method": "wechat", "pay-amount": "12.50", "pay-receipt_no": "R-1",
               "cf-next_date": "2026-12-03", "cf-next_window": "10:00-12:00"}
@@ -92,6 +98,9 @@ def test_the_job_pages_fields_written_in_python_read_as_the_form_macros_write_th
                     from wuye.formkit import options
                     form.next_date.choices = options([("", "—"), ("2026-12-02", "12-02 <today>"), ("2026-12-03", "12-03")])
                     form.next_window.choices = options([("", "—"), ("10:00-12:00", "10:00-12:00")])
+                if hasattr(form, "technician"):
+                    from wuye.formkit import options
+                    form.technician.choices = options([(0, "—"), (7, "李师傅 · 2 open · 1 today"), (8, "<王> & 张")])
                 for x in form:
                     if x.type in ("HiddenField", "FileField", "CSRFTokenField"):
                         continue
