@@ -6,6 +6,7 @@ and the benchmarks:
   WEB_CONCURRENCY     worker processes (default: 2 per core, at least 2, at most 8)
   WUYE_THREADS        threads per worker (default 1: sync workers)
   WUYE_TIMEOUT        seconds a request may take before its worker is restarted (30)
+  WUYE_MAX_REQUESTS   requests a worker serves before it is replaced by a fresh one (5000)
 
 Graceful restart: `kill -HUP <master>` (systemctl reload wuye) starts new workers on the new code
 and lets the old ones finish their requests within graceful_timeout; `kill -TERM` stops the same way.
@@ -23,8 +24,9 @@ threads = int(os.environ.get("WUYE_THREADS", "1"))
 timeout = int(os.environ.get("WUYE_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5  # behind nginx: reuse its upstream connections
-max_requests = 5000  # a slow leak cannot grow without bound; the jitter keeps workers from restarting together
-max_requests_jitter = 500
+# a slow leak cannot grow without bound; the jitter keeps workers from restarting together
+max_requests = int(os.environ.get("WUYE_MAX_REQUESTS", "5000"))
+max_requests_jitter = max_requests // 10
 preload_app = False  # each worker imports the app itself (and starts its own watcher)
 accesslog = os.environ.get("WUYE_ACCESS_LOG", "-")
 errorlog = "-"
