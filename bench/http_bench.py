@@ -117,6 +117,12 @@ def _ms(value: str) -> float:
     return {"us": n / 1000, "ms": n, "s": n * 1000, "m": n * 60_000}[unit]
 
 
+def _median_of_read(values) -> float:
+    """The median of the latencies wrk's output gave (a line it did not print is NaN, left out)."""
+    read = [v for v in values if v == v]
+    return statistics.median(read) if read else float("nan")
+
+
 def wrk(url: str, headers: dict, seconds: int) -> subprocess.Popen:
     cmd = ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "30s", "--latency"]
     for k, v in headers.items():
@@ -158,8 +164,8 @@ def run_http(url: str, ids: dict, instances: int, rounds: int, seconds: int) -> 
         print(f"  {'page':18} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'× floor':>8}  non-2xx")
         for name, xs in results.items():
             rps = statistics.median(x[0] for x in xs) or 0.01
-            p50 = statistics.median(x[1] for x in xs)
-            p99 = statistics.median(x[2] for x in xs)
+            p50 = _median_of_read(x[1] for x in xs)
+            p99 = _median_of_read(x[2] for x in xs)
             print(f"  {name:18} {rps:8.0f} {p50:8.1f} {p99:8.1f} {floor / rps:8.2f}  {sum(x[3] for x in xs)}")
     finally:
         for p in procs:
