@@ -420,7 +420,8 @@
     var urls = [location.pathname];
     document.querySelectorAll("a[href^='/tech/jobs/']").forEach(function (a) { urls.push(a.getAttribute("href")); });
     navigator.serviceWorker.ready.then(function (reg) {
-      if (reg.active) reg.active.postMessage({ type: "cache-pages", urls: urls });
+      // and the jobs of the cached list that have no copy yet (opened straight from the list)
+      if (reg.active) reg.active.postMessage({ type: "cache-pages", urls: urls, missingFromHome: true });
     });
   }
 

@@ -125,12 +125,29 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+/* The jobs the cached list of my jobs links to that have no copy yet: a technician who opens a job
+   straight from the list (before the list's page asked for its jobs) still has the others offline. */
+async function missingFromHome() {
+  const cache = await caches.open(PAGES_CACHE);
+  const home = await cache.match(new URL(HOME, self.location).toString());
+  if (!home) return [];
+  const urls = [];
+  for (const m of (await home.text()).matchAll(/href="(\/tech\/jobs\/[^"/?#]+)"/g)) {
+    if (!urls.includes(m[1]) && !(await cache.match(pageKey(new URL(m[1], self.location).toString())))) urls.push(m[1]);
+  }
+  return urls;
+}
+
 // The page asks for its jobs to be kept for offline use, and for them to be forgotten at logout.
 self.addEventListener("message", (event) => {
   const msg = event.data || {};
   if (msg.type === "cache-pages") {
     event.waitUntil((async () => {
-      for (const url of msg.urls || []) {
+      const urls = msg.urls || [];
+      if (msg.missingFromHome) {
+        for (const url of await missingFromHome()) if (!urls.includes(url)) urls.push(url);
+      }
+      for (const url of urls) {
         const startedAt = Date.now();
         try { await cachePage(new Request(url), await fetch(url, { credentials: "same-origin" }), startedAt); } catch (e) { /* next time */ }
       }

@@ -192,3 +192,24 @@ def test_a_job_reassigned_away_leaves_the_cached_list_of_my_jobs_at_once_even_if
     expect(page.get_by_role("heading", name="我的工单")).to_be_visible()
     expect(page.get_by_role("link", name=re.compile(kept.number))).to_be_visible()
     assert "阳台地漏反水" not in page.content() and gone.number not in page.content()
+
+
+def test_a_job_opened_straight_from_the_list_still_keeps_the_lists_other_jobs_on_the_phone(org, make_order, phone):
+    """The list of my jobs asks for its jobs' pages once it has loaded; a technician who taps a job
+    before that still gets the others kept for offline use, from the job's own page."""
+    context, page = phone
+    opened = make_order(technician=org.users["technician"], description="阳台地漏反水")
+    other = make_order(technician=org.users["technician"], unit=org.units[1], description="卫生间下水道堵塞")
+    page.goto("/tech/")
+    wait_cached(page, f"/tech/jobs/{opened.number}")
+    wait_cached(page, f"/tech/jobs/{other.number}")
+    # as if the list had been left before it asked: no copy of the other job
+    page.evaluate("n => caches.open('wuye-pages').then(c => c.delete(new URL('/tech/jobs/' + n, location.href).toString()))",
+                  other.number)
+    wait_cached(page, f"/tech/jobs/{other.number}", present=False)
+    page.goto(f"/tech/jobs/{opened.number}")
+    wait_cached(page, f"/tech/jobs/{other.number}")
+
+    context.set_offline(True)
+    page.goto(f"/tech/jobs/{other.number}")
+    expect(page.get_by_text("卫生间下水道堵塞", exact=True)).to_be_visible()
