@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from flask_wtf.csrf import generate_csrf
 
-from .. import fast_fields, money
+from .. import money
 from ..clock import now as clock_now
 from ..desk.forms import appointment_days, window_times
 from ..services.orgs import window_choices
@@ -128,7 +128,7 @@ def job_context(order: RepairOrder) -> dict:
         "acceptance_form": f.AcceptanceForm(prefix="acc", meta=_SHOWN),
         "payment_form": f.PaymentForm(prefix="pay", meta=_SHOWN), "charge_form": f.ChargeForm(prefix="charge", meta=_SHOWN),
         "free": charging.is_free(order.charge_type),
-        "ff": fast_fields, "csrf": csrf,  # the fields written in Python, the token found once
+        "csrf": csrf,  # the token found once (the fields are written by the `ff` template global)
         **job_html.helpers(order.state, order.number, csrf),
         # the state machine and its words, for the offline page to move on before the server answers
         "transitions": {**{n: t.target for n, t in svc.REPAIR.transitions.items()
