@@ -12,6 +12,7 @@ from sqlalchemy import and_, bindparam, exists, false, func, literal_column, or_
 from sqlalchemy.orm import aliased, selectinload
 
 from ...clock import now as clock_now
+from ...database import prepared
 from ...extensions import db
 from ...models import AuditEvent, Complaint, CorrectiveAction, Deadline, Project, Role, Unit, User
 from ...models.complaint_codes import ACTION_TO_DO, ActionState
@@ -255,7 +256,7 @@ def card_deadlines(ids: list[int]) -> dict[int, Any]:
     return out
 
 
-@lru_cache(maxsize=1)
+@prepared
 def _card_deadlines_statement():
     """Built once (the ids are an expanding parameter): building it cost as much as running it."""
     ids = bindparam("ids", expanding=True)
