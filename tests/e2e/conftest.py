@@ -58,7 +58,8 @@ def live_server(migrated):
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": migrated, "WUYE_PASSWORD_METHOD": "pbkdf2:sha256:1000",
                       "WUYE_BOARD_POLL_SECONDS": 2})
-    server = make_server("127.0.0.1", 0, _closing(app), threaded=True)
+    app.wsgi_app = _closing(app.wsgi_app)  # tests reach the app as live_server.app
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield server
