@@ -21,6 +21,8 @@ def create_app(test_config: dict | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    from .templating import Environment
+    app.jinja_environment = Environment  # templates compiled per language (wuye/templating.py)
     os.makedirs(app.instance_path, exist_ok=True)
     from . import numbers
     numbers.init_app(app)  # <int:…> routes take only ids that fit a column: before any route is added
