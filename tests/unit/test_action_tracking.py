@@ -54,6 +54,16 @@ def test_a_department_head_follows_the_actions_of_their_own_people_only(kit, clo
     assert [a.id for a in boards.action_tracking(user(kit, "cs_supervisor")).running] == [ours.id, theirs.id]
     assert [a.id for a in boards.action_tracking(user(kit, "project_manager")).running] == [ours.id, theirs.id]
 
+    # the board's count of what waits for the check follows the same rule (its statement is built once)
+    rec.action_done(kit.actor("technician"), kit.fresh(c), ours.id, "已更换")
+    rec.action_done(kit.actor("staff"), kit.fresh(c), theirs.id, "已加强巡逻")
+    assert boards.actions_to_check(user(kit, "dept_head")) == 1
+    assert boards.actions_to_check(user(kit, "cs_supervisor")) == 2
+    head = user(kit, "dept_head")
+    head.department_id = None  # a head not (yet) heading a department follows no one's
+    assert boards.actions_to_check(head) == 0 and len(boards.action_tracking(head)) == 0
+    db.session.rollback()
+
 
 def test_the_follow_up_lists_stay_inside_the_project(kit, clock):
     c = kit.valid()

@@ -7,9 +7,10 @@ from datetime import timedelta
 from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from ..clock import now as clock_now
+from ..database import prepared
 from ..extensions import db
 from ..formkit import options
 from ..htmx import redirect_to, render
@@ -112,8 +113,12 @@ def mine():
 # ---- the board -------------------------------------------------------------------------------
 
 def _departments(project) -> list[Department]:
-    return list(db.session.scalars(select(Department).where(Department.project_id == project.id)
-                                   .order_by(Department.id)))
+    return list(db.session.scalars(_departments_statement(), {"project_id": project.id}))
+
+
+@prepared
+def _departments_statement():
+    return select(Department).where(Department.project_id == bindparam("project_id")).order_by(Department.id)
 
 
 @bp.route("/")

@@ -303,14 +303,25 @@ class ActionTracking:
 TRACKED = 200  # per list: a longer list is a management problem, not a paging one
 
 
-def _tracked_where(user: User) -> list:
-    """Customer service and the project manager follow every action; a department head their people's."""
-    where = [CorrectiveAction.project_id == user.project_id]
-    if user.role == Role.DEPT_HEAD:
-        where.append(CorrectiveAction.owner_id.in_(
-            select(User.id).where(User.department_id == user.department_id) if user.department_id
-            else select(User.id).where(false())))
+def _tracked_kind(user: User) -> str:
+    if user.role != Role.DEPT_HEAD:
+        return "all"
+    return "department" if user.department_id else "none"
+
+
+def _tracked(kind: str, project_id, department_id) -> list:
+    """Customer service and the project manager follow every action; a department head their people's.
+    The values may be bound parameters (the board's count is built once, see actions_to_check)."""
+    where = [CorrectiveAction.project_id == project_id]
+    if kind == "department":
+        where.append(CorrectiveAction.owner_id.in_(select(User.id).where(User.department_id == department_id)))
+    elif kind == "none":
+        where.append(CorrectiveAction.owner_id.in_(select(User.id).where(false())))
     return where
+
+
+def _tracked_where(user: User) -> list:
+    return _tracked(_tracked_kind(user), user.project_id, user.department_id)
 
 
 def action_tracking(user: User, now: datetime | None = None) -> ActionTracking:
@@ -330,8 +341,15 @@ def action_tracking(user: User, now: datetime | None = None) -> ActionTracking:
 
 def actions_to_check(user: User) -> int:
     """How many of the actions this user follows wait for customer service's check (the board's link)."""
-    return db.session.scalar(select(func.count()).select_from(CorrectiveAction).where(
-        *_tracked_where(user), CorrectiveAction.state == ActionState.DONE)) or 0
+    return db.session.scalar(_to_check_statement(_tracked_kind(user)),
+                             {"project_id": user.project_id, "department_id": user.department_id}) or 0
+
+
+@prepared
+def _to_check_statement(kind: str):
+    """Built once per kind of reader: every board asks it."""
+    return select(func.count()).select_from(CorrectiveAction).where(
+        *_tracked(kind, bindparam("project_id"), bindparam("department_id")), CorrectiveAction.state == ActionState.DONE)
 
 
 def involving(user: User, limit: int = 50) -> list[Complaint]:
