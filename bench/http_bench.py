@@ -10,9 +10,9 @@ per instance (deploy/gunicorn.conf.py) on bench/http_app.py — wuye plus a Fort
 route of the bench's own — signs in a clerk, a department head and a technician, and hits each
 page in turn with wrk (-t2 -c16, `--latency`) for several rounds. Prints, per page, the median
 req/s, p50 and p99 latency, and how many times slower than the floor it is (and than the floor as
-issue 15 measured it, whose template was compiled on every request: twice as slow as the real one). With --instances 2
-two gunicorns serve the same database on two ports and two wrk runs load them together (req/s
-summed). The deadline watcher is off: it would tick the benchmark's data while it is measured.
+issue 15 measured it, whose template was compiled on every request: twice as slow as the real
+one). With --instances 2 two gunicorns serve the same database on two ports and two wrk runs load
+them together (req/s summed). The deadline watcher is off: it would tick the benchmark's data while it is measured.
 """
 from __future__ import annotations
 

@@ -15,6 +15,10 @@ The language is Flask-Babel's at the time the template is loaded — the request
 `force_locale` sets for a message — and the words are from that same catalog, so a template
 rendered for an English reader and then for a Chinese one is two templates. A changed catalog
 (.mo) needs a restart to show in templates already compiled, as it does for Flask-Babel.
+
+It overrides two private methods of Jinja 3.1's Environment (`_load_template`, whose cache key gains
+the language, and `_parse`); tests/web/test_templates_per_language.py holds every page, folded, to
+the page with the calls, so an upgrade of Jinja that changes them shows there.
 """
 from __future__ import annotations
 
