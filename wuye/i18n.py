@@ -1,6 +1,7 @@
 """Language and time zone: zh_CN first, times in the project's zone, money in fen shown as ¥."""
 from __future__ import annotations
 
+import operator
 import re
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
@@ -88,6 +89,11 @@ def money(fen: int | None) -> str:
 # LDML fields that print as plain zero-padded digits in every language wuye serves (zh_CN, en: both
 # write Latin digits), and their strftime equivalents
 _NUMERIC_FIELDS = {"yyyy": "%Y", "MM": "%m", "dd": "%d", "HH": "%H", "mm": "%M", "ss": "%S"}
+# the same fields as `%` formatting of the datetime's attributes: a third of strftime's time a cell
+# (years below 1000 never take this path, so %04d is %Y)
+_PRINTF_FIELDS = {"%Y": ("%04d", "year"), "%m": ("%02d", "month"), "%d": ("%02d", "day"),
+                  "%H": ("%02d", "hour"), "%M": ("%02d", "minute"), "%S": ("%02d", "second")}
+_STRFTIME_PART = re.compile(r"%%|%[YmdHMS]")
 _PATTERN_PART = re.compile(r"[A-Za-z]+|'")
 
 
@@ -104,6 +110,29 @@ def numeric_pattern(fmt: str) -> str | None:
         pos = m.end()
     parts.append(fmt[pos:].replace("%", "%%"))
     return "".join(parts)
+
+
+@lru_cache(maxsize=256)
+def printf_pattern(fmt: str):
+    """(format, attrgetter) with `format % attrgetter(value)` == value.strftime(numeric_pattern(fmt)),
+    or None where numeric_pattern is None."""
+    pattern = numeric_pattern(fmt)
+    if pattern is None:
+        return None
+    names: list[str] = []
+
+    def field(m: re.Match) -> str:
+        if m.group() == "%%":
+            return "%%"
+        spec, name = _PRINTF_FIELDS[m.group()]
+        names.append(name)
+        return spec
+    text = _STRFTIME_PART.sub(field, pattern)
+    getter = operator.attrgetter(*names) if names else (lambda _value: ())
+    if len(names) == 1:  # attrgetter of one name gives the value, not a 1-tuple
+        one = getter
+        getter = lambda value: (one(value),)  # noqa: E731
+    return text, getter
 
 
 def request_cache() -> dict | None:
@@ -157,14 +186,16 @@ def when(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm", tz: str | None =
         from babel.dates import format_datetime as babel_format
         from flask_babel import get_locale
         return babel_format(value, fmt, tzinfo=zone(tz), locale=get_locale())
-    return value.astimezone(zone(tz) if tz else _viewer_zone()).strftime(pattern)
+    text, fields = printf_pattern(fmt)
+    return text % fields(value.astimezone(zone(tz) if tz else _viewer_zone()))
 
 
 def formatter(fmt: str, tz: str | None = None):
     """`when` with its pattern and zone found once: a writer of many rows calls the result per cell."""
-    pattern = numeric_pattern(fmt)
+    pattern = printf_pattern(fmt)
     if pattern is None:
         return lambda value: when(value, fmt, tz)
+    text, fields = pattern
     zone_ = zone(tz) if tz else _viewer_zone()
 
     def format_(value: datetime | None) -> str:
@@ -174,7 +205,7 @@ def formatter(fmt: str, tz: str | None = None):
             value = value.replace(tzinfo=UTC)
         if value.year < 1000:
             return when(value, fmt, tz)
-        return value.astimezone(zone_).strftime(pattern)
+        return text % fields(value.astimezone(zone_))
     return format_
 
 

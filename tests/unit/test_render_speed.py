@@ -7,7 +7,7 @@ import pytest
 from flask import g
 from flask_babel import format_datetime, refresh
 
-from wuye.i18n import numeric_pattern, when
+from wuye.i18n import formatter, numeric_pattern, printf_pattern, when
 
 PATTERNS = ["yyyy-MM-dd HH:mm", "MM-dd HH:mm", "HH:mm", "HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd",
             "yyyy年MM月dd日 HH:mm", "MM/dd", "yyyy-MM-dd 'at' HH:mm", "EEE MM-dd", "MMM d", "d MMMM yyyy", "M/d"]
@@ -27,6 +27,7 @@ def test_a_time_on_a_board_reads_as_babel_writes_it_in_every_language_and_zone(a
         for fmt in PATTERNS:
             for moment in MOMENTS:
                 assert when(moment, fmt) == format_datetime(moment, fmt), (fmt, moment, locale, zone)
+                assert formatter(fmt)(moment) == format_datetime(moment, fmt), (fmt, moment, locale, zone)
 
 
 def test_only_patterns_of_plain_digits_take_the_fast_path():
@@ -35,6 +36,14 @@ def test_only_patterns_of_plain_digits_take_the_fast_path():
     assert numeric_pattern("100% HH") == "100%% %H"
     for words in ("EEE HH:mm", "MMM d", "yyyy-MM-dd 'at' HH:mm", "M/d", "h:mm a"):
         assert numeric_pattern(words) is None, words
+
+
+@pytest.mark.parametrize("fmt", ["MM-dd HH:mm", "HH:mm", "yyyy", "mm", "100% HH:mm:ss", "yyyy年MM月dd日", "dd%%"])
+def test_the_fast_path_writes_what_strftime_writes(fmt):
+    """`%` of the datetime's fields, which the boards' cells use, against strftime of the same pattern."""
+    text, fields = printf_pattern(fmt)
+    for moment in MOMENTS + [datetime(1000, 1, 2, 3, 4, 5), datetime(9999, 12, 31, 23, 59, 59)]:
+        assert text % fields(moment) == moment.strftime(numeric_pattern(fmt)), (fmt, moment)
 
 
 @pytest.mark.parametrize("attrs", [

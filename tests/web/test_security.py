@@ -83,3 +83,14 @@ def test_a_nul_character_anywhere_in_a_request_gets_a_clear_400_and_nothing_is_w
         assert "请求中含有不允许的字符" in r.get_data(as_text=True)
     assert db.session.scalar(db.select(db.func.count()).select_from(Complaint)) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(AuditEvent)) == events
+
+
+def test_what_the_caller_said_is_shown_on_the_board_as_text_never_as_markup(org, make_order, clock, as_role):
+    """The board's rows are written in Python (desk/board_rows.py): each free-text cell is escaped."""
+    hostile = '<script>alert("x")</script> & \'quoted\''
+    order = make_order(contact_name=hostile, description=hostile + " 漏水", contact_phone="13800000000")
+    html = as_role("clerk").get("/desk/repairs").get_data(as_text=True)
+    row = html[html.index(order.number):]
+    row = row[:row.index("</tr>")]
+    assert "<script>" not in row and "alert(\"x\")" not in row
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &#39;quoted&#39;" in row

@@ -173,7 +173,10 @@ class CorrectSheetForm(FlaskForm):
                          validators=[DataRequired(_l("Give the reason.")), Length(max=500)])
 
 
-class BoardFilterForm(FlaskForm):
+class BoardSearchForm(FlaskForm):
+    """The board's own filters: a board opened without the figures' filters binds only these (a form
+    of 27 fields took as long to build as the page's query)."""
+
     class Meta:
         csrf = False  # a GET search form changes nothing
 
@@ -186,7 +189,12 @@ class BoardFilterForm(FlaskForm):
     day_to = DateField(_l("To"), validators=[Optional()])
     overdue = BooleanField(_l("Overdue"))  # 超时: a running deadline past due
     before = IdField(validators=[Optional()])
-    # set by the links of /reports/ (kept as hidden fields on the board)
+    REPORT_FIELDS: tuple[str, ...] = ()
+
+
+class BoardFilterForm(BoardSearchForm):
+    """With the filters the links of /reports/ set (kept as hidden fields on the board)."""
+
     source = StringField(validators=[Optional(), Length(max=20)])
     category = StringField(validators=[Optional(), Length(max=32)])
     building = IdField(validators=[Optional()])

@@ -1,11 +1,14 @@
 """The front desk: intake, the board, the order page, dispatch, printing."""
 from __future__ import annotations
 
+import dataclasses
 
 from flask import abort, current_app, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from ..database import prepared
+from ..database import rows as database_rows
 from ..extensions import db
 from ..formkit import options
 from ..htmx import add_trigger, redirect_to, render
@@ -20,7 +23,7 @@ from ..services import DomainError
 from ..services.delivery import consent
 from ..services.repairs import intake as repair_service
 from ..services.repairs.board import BoardFilter, find_units, recent_orders_for_unit, search
-from ..services.deadlines.table import running_by_subject
+from ..services.deadlines.table import running_badges
 from ..services.orgs import categories, window_choices
 from ..web import actor, current_project
 from ..workflow.repair import DESK
@@ -28,7 +31,7 @@ from .board_rows import RowWriter
 from .common import bp, order_or_404, technician_choices
 from .order_page import order_page
 from .resident_card import issue_after_intake, print_link
-from .forms import (BoardFilterForm, CancelForm, ChargeChangeForm, CorrectSheetForm, DispatchForm, IntakeForm, ReassignForm,
+from .forms import (BoardFilterForm, BoardSearchForm, CancelForm, ChargeChangeForm, CorrectSheetForm, DispatchForm, IntakeForm, ReassignForm,
                     appointment_days,
                     window_times)
 
@@ -157,12 +160,16 @@ def unit_pick(unit_id: int):
                        "unit-picked", unit.id)
 
 
-def _board_filter(form: BoardFilterForm) -> BoardFilter:
-    return BoardFilter(
+def _board_filter(form: BoardSearchForm) -> BoardFilter:
+    flt = BoardFilter(
         state=form.state.data or None, urgency=form.urgency.data or None,
         technician_id=form.technician.data or None, unit_id=form.unit.data or None,
         day_from=form.day_from.data, day_to=form.day_to.data, q=form.q.data, before=form.before.data,
-        overdue=bool(form.overdue.data), source=form.source.data or None, category=form.category.data or None,
+        overdue=bool(form.overdue.data))
+    if not isinstance(form, BoardFilterForm):
+        return flt
+    return dataclasses.replace(
+        flt, source=form.source.data or None, category=form.category.data or None,
         building_id=form.building.data or None, still_open=form.open.data == "1",
         revisit={"1": True, "0": False}.get(form.revisit.data or ""), late=form.late.data or None,
         responsible=form.responsible.data or None, kept=form.kept.data or None,
@@ -177,11 +184,11 @@ def _board_filter(form: BoardFilterForm) -> BoardFilter:
 @roles(DESK)
 def board():
     project = current_project()
-    form = BoardFilterForm(request.args)
+    figures = any(name in request.args for name in BoardFilterForm.REPORT_FIELDS)
+    form = (BoardFilterForm if figures else BoardSearchForm)(request.args)
     form.state.choices = options([("", _("All states"))] + [(k, str(v)) for k, v in STATES.items()])
     form.urgency.choices = options([("", _("All"))] + [(k, str(v)) for k, v in URGENCIES.items()])
-    techs = db.session.scalars(select(User).where(User.project_id == project.id, User.role == Role.TECHNICIAN)
-                               .order_by(User.name)).all()
+    techs = database_rows(_technicians_statement(), {"project_id": project.id, "role": Role.TECHNICIAN})
     form.technician.choices = options([(0, _("All technicians"))] + [(t.id, t.name) for t in techs])
     if not form.validate():
         return render("desk/board.html", block="results", form=form, orders=[], next_cursor=None,
@@ -191,11 +198,18 @@ def board():
     filter_args = {k: v for k, v in request.args.items() if k != "before" and v}
     block = "rows" if request.args.get("before") else "results"
     from ..services.repairs import board_figures
-    from ..services.residents.service_form import forms_by_order
+    from ..services.residents.service_form import scores_by_order
     summary = board_figures.summary(project, flt) if board_figures.filtered(flt) and block == "results" else None
     ids = [o.id for o in orders]
     return render("desk/board.html", block=block, form=form, orders=orders, next_cursor=next_cursor, summary=summary,
-                  filter_args=filter_args, row=RowWriter(running_by_subject("repair_order", ids), forms_by_order(ids)))
+                  filter_args=filter_args, row=RowWriter(running_badges("repair_order", ids), scores_by_order(ids)))
+
+
+@prepared
+def _technicians_statement():
+    # the board's technician filter: (id, name) rows, not users
+    return (select(User.id, User.name).where(User.project_id == bindparam("project_id"), User.role == bindparam("role"))
+            .order_by(User.name))
 
 
 @bp.route("/repairs/<number>")

@@ -4,10 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from ...clock import now as clock_now
+from ...database import prepared
+from ...database import rows as database_rows
 from ...extensions import db
 from ...models import Project, RepairOrder, Unit, UnitContact, User
 from ..deadlines.table import overdue_subjects
@@ -71,25 +73,40 @@ def query(project: Project, f: BoardFilter):
 
 # what a row of the board shows (rows, not ORM objects: fifty a page, each with its unit and
 # technician, cost more to build as objects than to write), with the unit's label and the
-# technician's name joined in
+# technician's name joined in — in this order, which desk/board_rows.py unpacks
 ROW_COLUMNS = (RepairOrder.id, RepairOrder.number, RepairOrder.contact_name, RepairOrder.contact_phone,
                RepairOrder.category, RepairOrder.description, RepairOrder.urgency, RepairOrder.appointment_start,
                RepairOrder.appointment_end, RepairOrder.state, RepairOrder.created_at)
 _TECHNICIAN = aliased(User)  # made once: an alias built per request costs more than the query
 
 
-def search(project: Project, f: BoardFilter, limit: int) -> tuple[list, int | None]:
-    """One page of orders, newest first — rows of ROW_COLUMNS + unit_label, technician_name — and
-    the cursor of the next page (None at the end)."""
-    stmt = query(project, f)
-    if f.before:
-        stmt = stmt.where(RepairOrder.id < f.before)
-    stmt = (stmt.with_only_columns(*ROW_COLUMNS, Unit.label.label("unit_label"),
+def _page(stmt, limit: int):
+    return (stmt.with_only_columns(*ROW_COLUMNS, Unit.label.label("unit_label"),
                                    _TECHNICIAN.name.label("technician_name"), maintain_column_froms=False)
             .join_from(RepairOrder, Unit, Unit.id == RepairOrder.unit_id)
             .outerjoin(_TECHNICIAN, _TECHNICIAN.id == RepairOrder.technician_id)
             .order_by(RepairOrder.id.desc()).limit(limit + 1))
-    rows = db.session.execute(stmt).all()
+
+
+@prepared
+def _unfiltered_statement(limit: int, paged: bool):
+    # the board as a clerk opens it, and its "older orders": the page every desk polls
+    stmt = select(RepairOrder).where(RepairOrder.project_id == bindparam("project_id"))
+    if paged:
+        stmt = stmt.where(RepairOrder.id < bindparam("before"))
+    return _page(stmt, limit)
+
+
+def search(project: Project, f: BoardFilter, limit: int) -> tuple[list, int | None]:
+    """One page of orders, newest first — rows of ROW_COLUMNS + unit_label, technician_name — and
+    the cursor of the next page (None at the end)."""
+    if f == BoardFilter(before=f.before):
+        rows = database_rows(_unfiltered_statement(limit, bool(f.before)), {"project_id": project.id, "before": f.before})
+    else:
+        stmt = query(project, f)
+        if f.before:
+            stmt = stmt.where(RepairOrder.id < f.before)
+        rows = database_rows(_page(stmt, limit))
     more = len(rows) > limit
     rows = rows[:limit]
     return rows, (rows[-1].id if more and rows else None)
