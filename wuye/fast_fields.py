@@ -6,25 +6,15 @@ directly from the field's name, value and flags; anything else is left to its WT
 tests/unit/test_render_speed.py holds the output to the macros'."""
 from __future__ import annotations
 
-import flask_babel
-from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 from wtforms import fields as wf
 
-from .i18n import gettext_once
+from .i18n import lazy_text as text
 from .widgets import html_params
 
 _TEXT = (wf.StringField,)  # and the project's parsed fields (formkit), all StringField's kind
 _INPUT_FLAGS = ("required", "maxlength", "minlength", "pattern")
 _AREA_FLAGS = ("required", "maxlength", "minlength")
-
-
-def text(s) -> str:
-    """A label as str(): a lazy_gettext string from the request's catalog found once (Flask-Babel
-    finds the catalog again for each)."""
-    if type(s) is LazyString and s._func is flask_babel.gettext and len(s._args) == 1:
-        return gettext_once(s._args[0], **s._kwargs)
-    return "" if s is None else str(s)
 
 
 def _options(f) -> str:

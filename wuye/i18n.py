@@ -8,9 +8,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
+import flask_babel
 from flask import current_app, g, has_request_context, session
 from flask.globals import _cv_request
 from flask_babel import format_datetime, get_timezone
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_eval_context
 from markupsafe import Markup
@@ -227,15 +229,37 @@ def when_iso(value: str | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
 
 def request_translations():
     """The catalog of this request's language, found once per request (Flask-Babel finds it again
-    for every string: a board's hundreds of cells made that a tenth of the page's time)."""
+    for every string: a board's hundreds of cells made that a tenth of the page's time). Inside
+    `force_locale` it is that language's: the cache holds the locale it was found for."""
+    return _request_catalog()[0]
+
+
+def request_words() -> dict | None:
+    """A dict for words already translated in this request's language (as request_translations,
+    `force_locale` gets its own); None outside a request."""
+    return _request_catalog()[1]
+
+
+def _request_catalog():
     from flask_babel import get_translations
     cache = request_cache()
     if cache is None:
-        return get_translations()
-    translations = cache.get("translations")
-    if translations is None:
-        translations = cache["translations"] = get_translations()
-    return translations
+        return get_translations(), None
+    entry = cache.get("catalog")
+    if entry is not None and entry[0].babel_locale is entry[1]:
+        return entry[2], entry[3]
+    translations = get_translations()
+    babel = g._flask_babel  # Flask-Babel's state for this request, whose locale force_locale sets
+    entry = cache["catalog"] = (babel, babel.babel_locale, translations, {})
+    return translations, entry[3]
+
+
+def lazy_text(s) -> str:
+    """str(s) for a lazy_gettext string, from the request's catalog found once (Flask-Babel finds
+    the catalog again for each)."""
+    if type(s) is LazyString and s._func is flask_babel.gettext and len(s._args) == 1:
+        return gettext_once(s._args[0], **s._kwargs)
+    return "" if s is None else str(s)
 
 
 def gettext_once(string: str, **variables) -> str:

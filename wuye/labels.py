@@ -114,33 +114,27 @@ def event_actor(event) -> str:
 def _word(table: dict, code: str) -> str:
     """table[code] in the reader's language, translated once per request: a board asks for the same
     few words on every row."""
-    from .i18n import request_cache
-    cache = request_cache()
-    if cache is None:
-        return str(table[code])
-    words = cache.get("words")
+    from .i18n import lazy_text, request_words
+    words = request_words()
     if words is None:
-        words = cache["words"] = {}
+        return str(table[code])
     key = (id(table), code)
     word = words.get(key)
     if word is None:
-        word = words[key] = str(table[code])
+        word = words[key] = lazy_text(table[code])
     return word
 
 
 def word(lazy) -> str:
     """One lazy string in the reader's language, translated once per request."""
-    from .i18n import request_cache
-    cache = request_cache()
-    if cache is None:
-        return str(lazy)
-    words = cache.get("words")
+    from .i18n import lazy_text, request_words
+    words = request_words()
     if words is None:
-        words = cache["words"] = {}
+        return str(lazy)
     key = id(lazy)
     text = words.get(key)
     if text is None:
-        text = words[key] = str(lazy)
+        text = words[key] = lazy_text(lazy)
     return text
 
 

@@ -194,3 +194,22 @@ def test_a_badges_time_left_reads_the_same_with_the_requests_words(app, locale):
         for td in (timedelta(seconds=1), timedelta(minutes=59, seconds=1), timedelta(hours=3), timedelta(days=2, hours=5),
                    -timedelta(minutes=90), timedelta(days=400)):
             assert duration(td, words) == duration(td), td
+
+
+def test_words_found_once_per_request_follow_force_locale(app):
+    """A message rendered in the resident's language inside a clerk's request (force_locale) gets its
+    own words and catalog, and the request's come back after it."""
+    from flask import session
+    from flask_babel import force_locale
+
+    from wuye.i18n import gettext_once
+    from wuye.labels import STATES, label, word
+    with app.test_request_context("/"):
+        session["lang"] = "en"
+        refresh()
+        assert label(STATES, "new") == "Awaiting dispatch" and gettext_once("Repair board") == "Repair board"
+        with force_locale("zh_CN"):
+            assert label(STATES, "new") == "待派工" and word(STATES["new"]) == "待派工"
+            assert gettext_once("Repair board") == "维修看板"
+        assert label(STATES, "new") == "Awaiting dispatch" and word(STATES["new"]) == "Awaiting dispatch"
+        assert gettext_once("Repair board") == "Repair board"
