@@ -14,7 +14,7 @@ from jinja2.filters import do_truncate
 from markupsafe import Markup, escape
 
 from ..deadlines import badge_html
-from ..i18n import formatter
+from ..i18n import formatter, lazy_text
 from ..labels import STATES, URGENCIES, category_label, label
 from ..serving import _PLAIN_NUMBER, number_url
 
@@ -38,11 +38,11 @@ class RowWriter:
     def __init__(self, deadlines: dict, feedback: dict):
         self.env = current_app.jinja_env
         self.deadlines, self.feedback = deadlines, feedback
-        self.soon = f'<span class="muted">{escape(str(SOON))}</span>'
-        self.lowest = str(LOWEST)
+        self.soon = f'<span class="muted">{escape(lazy_text(SOON))}</span>'
+        self.lowest = lazy_text(LOWEST)
         self.day_time, self.time = formatter("MM-dd HH:mm"), formatter("HH:mm")
         self.words: dict = {}  # (table, code) → the escaped word: a page has a few of each
-        self.tags: dict = {}  # (table, code) → the cell's tag, its class and word escaped
+        self.tags: dict = {}  # prefix + code → the cell's tag, its class and word escaped
         self.url = number_url("desk.order", "NUMBER-SLOT")  # split once; a plain number goes in its place
         self.url_head, _, self.url_tail = str(escape(self.url)).partition("NUMBER-SLOT")
 
@@ -54,7 +54,7 @@ class RowWriter:
         return w
 
     def tag(self, table: dict, prefix: str, code: str) -> str:
-        key = (id(table), code)
+        key = prefix + code
         t = self.tags.get(key)
         if t is None:
             t = self.tags[key] = f'<span class="tag {prefix}{escape(code)}">{self.word(table, code)}</span>'

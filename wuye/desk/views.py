@@ -14,7 +14,7 @@ from ..formkit import options
 from ..htmx import add_trigger, redirect_to, render
 from ..clock import now as clock_now
 from ..i18n import local_day, local_to_utc, zone
-from ..labels import STATES, URGENCIES, category_label
+from ..labels import STATES, URGENCIES, category_label, label
 from ..models import Role, Unit, User
 from ..numbers import get_by_id, id_or_zero
 from ..permissions import roles
@@ -186,8 +186,8 @@ def board():
     project = current_project()
     figures = any(name in request.args for name in BoardFilterForm.REPORT_FIELDS)
     form = (BoardFilterForm if figures else BoardSearchForm)(request.args)
-    form.state.choices = options([("", _("All states"))] + [(k, str(v)) for k, v in STATES.items()])
-    form.urgency.choices = options([("", _("All"))] + [(k, str(v)) for k, v in URGENCIES.items()])
+    form.state.choices = options([("", _("All states"))] + [(k, label(STATES, k)) for k in STATES])
+    form.urgency.choices = options([("", _("All"))] + [(k, label(URGENCIES, k)) for k in URGENCIES])
     techs = database_rows(_technicians_statement(), {"project_id": project.id, "role": Role.TECHNICIAN})
     form.technician.choices = options([(0, _("All technicians"))] + [(t.id, t.name) for t in techs])
     if not form.validate():
