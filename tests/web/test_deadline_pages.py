@@ -94,3 +94,37 @@ def test_healthz_lag_check_can_be_turned_off(ctx, anon, clock, monkeypatch):
     db.session.commit()
     monkeypatch.setitem(ctx.config, "WUYE_WATCHER_MAX_LAG", 0)
     assert anon.get("/healthz").status_code == 200
+
+
+def test_each_board_row_shows_the_orders_most_urgent_running_deadline_and_none_once_met(
+        org, emergency, make_order, clock, app, as_role):
+    """The board joins each order's deadline into its query; the badge is the one the order page's
+    rule gives (running_by_subject: the most urgent not met, not closed), or none."""
+    import re
+
+    from wuye.deadlines import badge_html
+    from wuye.services.deadlines.table import running_by_subject
+    plain = make_order()
+    arrived = make_order(urgency="emergency", technician=org.users["technician"])
+    clock.set(sh("14:58"))
+    arrive(arrived, sh("14:57"))
+    from wuye.models import Deadline
+    own = db.session.scalars(db.select(Deadline).where(Deadline.subject_id == emergency.id,
+                                                       Deadline.subject_type == "repair_order")).all()
+    # a second running deadline of another rule, due later: the board must still show the sooner one
+    later = own[0].due_at + timedelta(hours=5)
+    db.session.add(Deadline(subject_type="repair_order", subject_id=emergency.id, project_id=emergency.project_id,
+                            kind="preparation", started_at=own[0].started_at, due_at=later, warn_at=later))
+    db.session.commit()
+    html = as_role("clerk").get("/desk/repairs").get_data(as_text=True)
+    rows = {m.group(1): m.group(0) for m in re.finditer(r"<tr>\s*<td><a [^>]*>([^<]+)</a>.*?</tr>", html, re.S)}
+    assert {emergency.number, plain.number, arrived.number} <= set(rows)
+    with app.test_request_context("/"):
+        from flask_login import login_user
+        login_user(org.users["clerk"])
+        for order in (emergency, plain, arrived):
+            d = running_by_subject("repair_order", [order.id]).get(order.id)
+            expected = str(badge_html(d)) if d else ""
+            cell = re.findall(r"<td>(.*?)</td>", rows[order.number], re.S)[7]  # the 期限 column
+            assert cell == expected, (order.number, cell, expected)
+    assert 'class="deadline' in rows[emergency.number]

@@ -7,6 +7,8 @@ The markup is the one the board always had (templates/desk/board.html keeps the 
 from __future__ import annotations
 
 import re
+from datetime import datetime
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
@@ -34,10 +36,18 @@ def _text(value) -> str:
     return str(escape(value)) if _SPECIAL.search(value) else value
 
 
+class Running(NamedTuple):
+    """What a badge reads of a running deadline (services.deadlines.table.badge)."""
+    kind: str
+    due_at: datetime
+    warn_at: datetime | None
+    breached_at: datetime | None
+    running: bool = True
+
+
 class RowWriter:
-    def __init__(self, deadlines: dict, feedback: dict):
+    def __init__(self):
         self.env = current_app.jinja_env
-        self.deadlines, self.feedback = deadlines, feedback
         self.soon = f'<span class="muted">{escape(lazy_text(SOON))}</span>'
         self.lowest = lazy_text(LOWEST)
         self.day_time, self.time = formatter("MM-dd HH:mm"), formatter("HH:mm")
@@ -71,13 +81,16 @@ class RowWriter:
 
     def html(self, o) -> str:
         """o: a row of services.repairs.board.search."""
-        (id_, number, contact_name, contact_phone, category, description, urgency, start, end, state, created,
-         unit_label, technician_name) = o
+        (_id, number, contact_name, contact_phone, category, description, urgency, start, end, state, created,
+         unit_label, technician_name, kind, due_at, warn_at, breached_at, overall, *scores) = o
         appointment = f"{self.day_time(start)}–{self.time(end)}" if start else self.soon
-        d = self.deadlines.get(id_)
-        f = self.feedback.get(id_)
-        score = (f'<span class="score score-{"low" if f.lowest <= 2 else "ok"}" '
-                 f'title="{escape(self.lowest % {"n": f.lowest})}">{escape(f.overall)}/5</span>') if f else ""
+        badge = badge_html(Running(kind, due_at, warn_at, breached_at)) if kind else ""
+        if overall is None:
+            score = ""
+        else:
+            lowest = min(overall, *(s for s in scores if s is not None))  # ServiceForm.lowest
+            score = (f'<span class="score score-{"low" if lowest <= 2 else "ok"}" '
+                     f'title="{escape(self.lowest % {"n": lowest})}">{escape(overall)}/5</span>')
         return (
             f'<tr>\n        <td><a href="{self.href(number)}">{_text(number)}</a></td>\n'
             f'        <td>{_text(unit_label)}<div class="muted small">{_text(contact_name)} · '
@@ -88,6 +101,6 @@ class RowWriter:
             f'        <td>{appointment}</td>\n'
             f'        <td>{_text(technician_name) if technician_name else "—"}</td>\n'
             f'        <td>{self.tag(STATES, "state-", state)}</td>\n'
-            f'        <td>{badge_html(d) if d else ""}</td>\n'
+            f'        <td>{badge}</td>\n'
             f'        <td>{score}</td>\n'
             f'        <td>{self.day_time(created)}</td>\n      </tr>\n')

@@ -23,7 +23,6 @@ from ..services import DomainError
 from ..services.delivery import consent
 from ..services.repairs import intake as repair_service
 from ..services.repairs.board import BoardFilter, find_units, recent_orders_for_unit, search
-from ..services.deadlines.table import running_badges
 from ..services.orgs import categories, window_choices
 from ..web import actor, current_project
 from ..workflow.repair import DESK
@@ -198,11 +197,9 @@ def board():
     filter_args = {k: v for k, v in request.args.items() if k != "before" and v}
     block = "rows" if request.args.get("before") else "results"
     from ..services.repairs import board_figures
-    from ..services.residents.service_form import scores_by_order
     summary = board_figures.summary(project, flt) if board_figures.filtered(flt) and block == "results" else None
-    ids = [o.id for o in orders]
     return render("desk/board.html", block=block, form=form, orders=orders, next_cursor=next_cursor, summary=summary,
-                  filter_args=filter_args, row=RowWriter(running_badges("repair_order", ids), scores_by_order(ids)))
+                  filter_args=filter_args, row=RowWriter())
 
 
 @prepared

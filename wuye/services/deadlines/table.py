@@ -19,12 +19,11 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, literal_column, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import joinedload
 
 from ...clock import now as clock_now
 from ...database import prepared, transaction
-from ...database import rows as database_rows
 from ...extensions import db
 from ...models import Complaint, CorrectiveAction, Deadline, DeadlinePolicy, Project, RepairOrder, Role, User
 from .. import Actor, DomainError
@@ -368,27 +367,6 @@ def _running_statement():
     return (select(Deadline).where(Deadline.subject_type == bindparam("stype"),
                                    Deadline.subject_id.in_(bindparam("ids", expanding=True)),
                                    Deadline.met_at.is_(None), Deadline.closed_at.is_(None))
-            .order_by(Deadline.due_at))
-
-
-def running_badges(stype: str, ids: list[int]) -> dict[int, Any]:
-    """running_by_subject for a board's rows: rows of what a badge reads (kind, due, warning, breach;
-    `running` is true), not ORM objects."""
-    if not ids:
-        return {}
-    out: dict[int, Any] = {}
-    for row in database_rows(_running_badges_statement(), {"stype": stype, "ids": list(ids)}):
-        out.setdefault(row.subject_id, row)
-    return out
-
-
-@prepared
-def _running_badges_statement():
-    return (select(Deadline.subject_id, Deadline.kind, Deadline.due_at, Deadline.warn_at, Deadline.breached_at,
-                   Deadline.met_at, Deadline.closed_at, literal_column("1").label("running"))
-            .where(Deadline.subject_type == bindparam("stype"),
-                   Deadline.subject_id.in_(bindparam("ids", expanding=True)),
-                   Deadline.met_at.is_(None), Deadline.closed_at.is_(None))
             .order_by(Deadline.due_at))
 
 

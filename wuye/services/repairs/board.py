@@ -11,7 +11,7 @@ from ...clock import now as clock_now
 from ...database import prepared
 from ...database import rows as database_rows
 from ...extensions import db
-from ...models import Project, RepairOrder, Unit, UnitContact, User
+from ...models import Deadline, Project, RepairOrder, ServiceForm, Unit, UnitContact, User
 from ..deadlines.table import overdue_subjects
 
 
@@ -72,19 +72,32 @@ def query(project: Project, f: BoardFilter):
 
 
 # what a row of the board shows (rows, not ORM objects: fifty a page, each with its unit and
-# technician, cost more to build as objects than to write), with the unit's label and the
-# technician's name joined in — in this order, which desk/board_rows.py unpacks
+# technician, cost more to build as objects than to write), with the unit's label, the
+# technician's name, the most urgent running deadline and the 服务单's scores joined in — in this
+# order, which desk/board_rows.py unpacks
 ROW_COLUMNS = (RepairOrder.id, RepairOrder.number, RepairOrder.contact_name, RepairOrder.contact_phone,
                RepairOrder.category, RepairOrder.description, RepairOrder.urgency, RepairOrder.appointment_start,
                RepairOrder.appointment_end, RepairOrder.state, RepairOrder.created_at)
 _TECHNICIAN = aliased(User)  # made once: an alias built per request costs more than the query
+_DEADLINE = aliased(Deadline)
+# the order's most urgent running deadline (what running_by_subject gives), one index look-up a row:
+# joined here rather than read by a second query, which cost more than this whole join
+_MOST_URGENT = (select(Deadline.id).where(Deadline.subject_type == "repair_order",
+                                          Deadline.subject_id == RepairOrder.id,
+                                          Deadline.met_at.is_(None), Deadline.closed_at.is_(None))
+                .order_by(Deadline.due_at, Deadline.id).limit(1).correlate(RepairOrder).scalar_subquery())
+EXTRA_COLUMNS = (Unit.label.label("unit_label"), _TECHNICIAN.name.label("technician_name"),
+                 _DEADLINE.kind.label("deadline_kind"), _DEADLINE.due_at.label("deadline_due_at"),
+                 _DEADLINE.warn_at.label("deadline_warn_at"), _DEADLINE.breached_at.label("deadline_breached_at"),
+                 ServiceForm.overall, ServiceForm.timeliness, ServiceForm.attitude, ServiceForm.quality)
 
 
 def _page(stmt, limit: int):
-    return (stmt.with_only_columns(*ROW_COLUMNS, Unit.label.label("unit_label"),
-                                   _TECHNICIAN.name.label("technician_name"), maintain_column_froms=False)
+    return (stmt.with_only_columns(*ROW_COLUMNS, *EXTRA_COLUMNS, maintain_column_froms=False)
             .join_from(RepairOrder, Unit, Unit.id == RepairOrder.unit_id)
             .outerjoin(_TECHNICIAN, _TECHNICIAN.id == RepairOrder.technician_id)
+            .outerjoin(_DEADLINE, _DEADLINE.id == _MOST_URGENT)
+            .outerjoin(ServiceForm, ServiceForm.order_id == RepairOrder.id)  # one form an order at most
             .order_by(RepairOrder.id.desc()).limit(limit + 1))
 
 
@@ -98,8 +111,8 @@ def _unfiltered_statement(limit: int, paged: bool):
 
 
 def search(project: Project, f: BoardFilter, limit: int) -> tuple[list, int | None]:
-    """One page of orders, newest first — rows of ROW_COLUMNS + unit_label, technician_name — and
-    the cursor of the next page (None at the end)."""
+    """One page of orders, newest first — rows of ROW_COLUMNS + EXTRA_COLUMNS — and the cursor of
+    the next page (None at the end)."""
     if f == BoardFilter(before=f.before):
         rows = database_rows(_unfiltered_statement(limit, bool(f.before)), {"project_id": project.id, "before": f.before})
     else:

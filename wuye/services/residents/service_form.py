@@ -20,7 +20,6 @@ from sqlalchemy import bindparam, select
 
 from ...clock import now as clock_now
 from ...database import locked, prepared, transaction
-from ...database import rows as database_rows
 from ...extensions import db
 from ...models import RepairOrder, ResidentLink, ReturnVisit, Role, ServiceForm, User
 from ...workflow.repair import DESK, RepairState
@@ -208,27 +207,6 @@ def return_visits(project_id: int, done: bool = False, limit: int = 100) -> list
 
 def return_visits_for(order: RepairOrder) -> list[ReturnVisit]:
     return list(db.session.scalars(_return_visits_statement(), {"order_id": order.id}))
-
-
-@dataclass(frozen=True)
-class Score:
-    overall: int
-    lowest: int  # the lowest of the form's scores (ServiceForm.lowest)
-
-
-def scores_by_order(order_ids: list[int]) -> dict[int, Score]:
-    """The board's feedback column (overall and lowest score), in one query of rows."""
-    if not order_ids:
-        return {}
-    return {r.order_id: Score(r.overall, min(s for s in (r.overall, r.timeliness, r.attitude, r.quality)
-                                              if s is not None))
-            for r in database_rows(_scores_statement(), {"ids": list(order_ids)})}
-
-
-@prepared
-def _scores_statement():
-    return select(ServiceForm.order_id, ServiceForm.overall, ServiceForm.timeliness, ServiceForm.attitude,
-                  ServiceForm.quality).where(ServiceForm.order_id.in_(bindparam("ids", expanding=True)))
 
 
 def forms_by_order(order_ids: list[int]) -> dict[int, ServiceForm]:
