@@ -18,6 +18,7 @@ from markupsafe import Markup, escape
 from ..deadlines import badge_html
 from ..i18n import formatter, lazy_text
 from ..labels import STATES, URGENCIES, category_label, label
+from ..models.resident import lowest_score
 from ..serving import _PLAIN_NUMBER, number_url
 
 SOON = _l("As soon as possible")
@@ -53,8 +54,8 @@ class RowWriter:
         self.day_time, self.time = formatter("MM-dd HH:mm"), formatter("HH:mm")
         self.words: dict = {}  # (table, code) → the escaped word: a page has a few of each
         self.tags: dict = {}  # prefix + code → the cell's tag, its class and word escaped
-        self.url = number_url("desk.order", "NUMBER-SLOT")  # split once; a plain number goes in its place
-        self.url_head, _, self.url_tail = str(escape(self.url)).partition("NUMBER-SLOT")
+        # the order URL split once; a plain number goes in its place
+        self.url_head, _, self.url_tail = str(escape(number_url("desk.order", "NUMBER-SLOT"))).partition("NUMBER-SLOT")
 
     def word(self, table: dict | None, code: str) -> str:
         key = (id(table), code)
@@ -88,7 +89,7 @@ class RowWriter:
         if overall is None:
             score = ""
         else:
-            lowest = min(overall, *(s for s in scores if s is not None))  # ServiceForm.lowest
+            lowest = lowest_score(overall, *scores)
             score = (f'<span class="score score-{"low" if lowest <= 2 else "ok"}" '
                      f'title="{escape(self.lowest % {"n": lowest})}">{escape(overall)}/5</span>')
         return (

@@ -51,6 +51,11 @@ class LinkHit(db.Model):
     link_id: Mapped[int | None] = mapped_column(Integer)
 
 
+def lowest_score(*scores: int | None) -> int:
+    """A 服务单's lowest score (a declined order has no quality score): the board reads it from rows."""
+    return min(s for s in scores if s is not None)
+
+
 class ServiceForm(db.Model):
     """服务单 (A2 quality record): the resident's satisfaction, 1 (poor) to 5 (very good).
 
@@ -79,7 +84,7 @@ class ServiceForm(db.Model):
 
     @property
     def lowest(self) -> int:
-        return min(self.scores)
+        return lowest_score(self.overall, self.timeliness, self.attitude, self.quality)
 
 
 class ReturnVisit(db.Model):
